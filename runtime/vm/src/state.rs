@@ -1,0 +1,184 @@
+//! The storage a call sees and the changes it produces. A call reads through
+//! an [`Overlay`] of its own pending writes over a read-only [`Storage`]; the
+//! caller commits [`StateChanges`] only if the call succeeded. Ordered maps
+//! everywhere: iteration order is part of consensus.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+/// Read access to one contract's key space.
+pub trait Storage {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>>;
+    /// The first entry whose key starts with `prefix` and is strictly greater
+    /// than `after` (or the first with the prefix when `after` is `None`).
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)>;
+}
+
+/// Writes (`Some`) and removals (`None`) a successful call made, by key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateChanges(pub BTreeMap<Vec<u8>, Option<Vec<u8>>>);
+
+impl StateChanges {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &Option<Vec<u8>>)> {
+        self.0.iter()
+    }
+}
+
+/// An in-memory key space: the state of tests, tools and the mock chain.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemStorage(pub BTreeMap<Vec<u8>, Vec<u8>>);
+
+impl MemStorage {
+    pub fn apply(&mut self, changes: &StateChanges) {
+        for (key, value) in changes.iter() {
+            match value {
+                Some(v) => self.0.insert(key.clone(), v.clone()),
+                None => self.0.remove(key),
+            };
+        }
+    }
+}
+
+fn after_bound<'a>(prefix: &'a [u8], after: Option<&'a [u8]>) -> Bound<&'a [u8]> {
+    match after {
+        Some(a) if a >= prefix => Bound::Excluded(a),
+        _ => Bound::Included(prefix),
+    }
+}
+
+pub fn first_after<'a, V>(
+    map: &'a BTreeMap<Vec<u8>, V>,
+    prefix: &[u8],
+    after: Option<&[u8]>,
+) -> impl Iterator<Item = (&'a Vec<u8>, &'a V)> {
+    let lower: Bound<&[u8]> = after_bound(prefix, after);
+    let prefix = prefix.to_vec();
+    map.range::<[u8], _>((lower, Bound::Unbounded)).take_while(move |(k, _)| k.starts_with(&prefix))
+}
+
+impl Storage for MemStorage {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.0.get(key).cloned()
+    }
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
+        first_after(&self.0, prefix, after).next().map(|(k, v)| (k.clone(), v.clone()))
+    }
+}
+
+/// Pending writes of one call layered over the base storage.
+pub struct Overlay<'a> {
+    base: &'a dyn Storage,
+    changes: StateChanges,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(base: &'a dyn Storage) -> Self {
+        Overlay { base, changes: StateChanges::default() }
+    }
+
+    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        match self.changes.0.get(key) {
+            Some(pending) => pending.clone(),
+            None => self.base.get(key),
+        }
+    }
+
+    pub fn set(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.changes.0.insert(key, Some(value));
+    }
+
+    pub fn remove(&mut self, key: Vec<u8>) -> bool {
+        let existed = self.get(&key).is_some();
+        self.changes.0.insert(key, None);
+        existed
+    }
+
+    /// Merges the base's next entry with the overlay's, skipping keys the
+    /// overlay removed.
+    pub fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
+        let mut cursor: Option<Vec<u8>> = after.map(|a| a.to_vec());
+        loop {
+            let base = self.base.next(prefix, cursor.as_deref());
+            let pending = first_after(&self.changes.0, prefix, cursor.as_deref()).next();
+            let (key, value) = match (base, pending) {
+                (None, None) => return None,
+                (Some((bk, bv)), None) => (bk, Some(bv)),
+                (None, Some((pk, pv))) => (pk.clone(), pv.clone()),
+                (Some((bk, bv)), Some((pk, pv))) => {
+                    if pk <= &bk {
+                        (pk.clone(), pv.clone())
+                    } else {
+                        (bk, Some(bv))
+                    }
+                }
+            };
+            // A base key shadowed by a pending change takes the change's value.
+            let value = match self.changes.0.get(&key) {
+                Some(pending) => pending.clone(),
+                None => value,
+            };
+            match value {
+                Some(v) => return Some((key, v)),
+                None => cursor = Some(key),
+            }
+        }
+    }
+
+    pub fn into_changes(self) -> StateChanges {
+        self.changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> MemStorage {
+        let mut m = MemStorage::default();
+        for k in [b"a1".as_ref(), b"a3", b"a5", b"b1"] {
+            m.0.insert(k.to_vec(), k.to_vec());
+        }
+        m
+    }
+
+    fn collect(o: &Overlay, prefix: &[u8]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut after: Option<Vec<u8>> = None;
+        while let Some((k, _)) = o.next(prefix, after.as_deref()) {
+            out.push(k.clone());
+            after = Some(k);
+        }
+        out
+    }
+
+    #[test]
+    fn overlay_iteration_merges_writes_and_skips_removals() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        o.set(b"a2".to_vec(), b"x".to_vec());
+        assert!(o.remove(b"a3".to_vec()));
+        o.set(b"a5".to_vec(), b"new".to_vec());
+        assert_eq!(collect(&o, b"a"), vec![b"a1".to_vec(), b"a2".to_vec(), b"a5".to_vec()]);
+        assert_eq!(o.get(b"a5"), Some(b"new".to_vec()));
+        assert_eq!(o.get(b"a3"), None);
+        assert_eq!(collect(&o, b"b"), vec![b"b1".to_vec()]);
+        assert_eq!(collect(&o, b"c"), Vec::<Vec<u8>>::new());
+    }
+
+    #[test]
+    fn removing_everything_in_a_prefix_ends_iteration() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        for k in [b"a1".as_ref(), b"a3", b"a5"] {
+            o.remove(k.to_vec());
+        }
+        assert_eq!(o.next(b"a", None), None);
+        assert!(!o.remove(b"zz".to_vec()));
+    }
+}
