@@ -20,7 +20,11 @@ fn who(a: &procura_primitives::Address) -> &'static str {
 
 fn main() -> anyhow::Result<()> {
     let wasm = contract_wasm("sealed-bid");
-    println!("sealed-bid.wasm: {} bytes, code hash {}", wasm.len(), procura_primitives::to_hex(&procura_vm::code_hash(&wasm)));
+    println!(
+        "sealed-bid.wasm: {} bytes, code hash {}",
+        wasm.len(),
+        procura_primitives::to_hex(&procura_vm::code_hash(&wasm))
+    );
     let mut h = Harness::new(&wasm);
     let steps = full_lifecycle(&mut h);
     println!("\n{:<30} {:>10}  result", "step", "gas");

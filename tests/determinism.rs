@@ -41,7 +41,11 @@ fn a_restart_from_the_disk_cache_agrees_byte_for_byte() {
     let b = outcomes(restarted.clone());
     let stats = restarted.cache_stats();
     assert_eq!((stats.compiled, stats.disk_hits), (0, 1), "the restart must load the module from disk");
-    let strip = |o: &[procura_vm::Outcome]| o.iter().map(|x| (x.status.clone(), x.return_data.clone(), x.gas_used, x.events.clone(), x.changes.clone())).collect::<Vec<_>>();
+    let strip = |o: &[procura_vm::Outcome]| {
+        o.iter()
+            .map(|x| (x.status.clone(), x.return_data.clone(), x.gas_used, x.events.clone(), x.changes.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(strip(&a), strip(&b));
 }
 

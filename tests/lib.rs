@@ -78,7 +78,13 @@ pub fn full_lifecycle(h: &mut Harness) -> Vec<Step> {
     step(h, "award", BUYER, "award", borsh::to_vec(&(id,)).unwrap());
     h.set_time(REVEAL_DEADLINE + 86_400);
     step(h, "complain A", a, "complain", borsh::to_vec(&(id, String::from("C's offer misses lot spec 4.2"))).unwrap());
-    step(h, "resolve complaint", BUYER, "resolve_complaint", borsh::to_vec(&(id, false, String::from("spec met"))).unwrap());
+    step(
+        h,
+        "resolve complaint",
+        BUYER,
+        "resolve_complaint",
+        borsh::to_vec(&(id, false, String::from("spec met"))).unwrap(),
+    );
     step(h, "finalize early (fails)", a, "finalize", borsh::to_vec(&(id,)).unwrap());
     h.set_time(REVEAL_DEADLINE + STANDSTILL);
     step(h, "finalize", a, "finalize", borsh::to_vec(&(id,)).unwrap());

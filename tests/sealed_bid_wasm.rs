@@ -37,9 +37,20 @@ fn full_lifecycle_runs_as_wasm() {
     assert_eq!(
         topics,
         [
-            "tender_opened", "bid_submitted", "bid_submitted", "bid_submitted", "bid_submitted", "bid_revealed",
-            "bid_revealed", "bid_revealed", "tender_evaluated", "bidder_rejected", "award_made", "complaint_filed",
-            "complaint_resolved", "award_final"
+            "tender_opened",
+            "bid_submitted",
+            "bid_submitted",
+            "bid_submitted",
+            "bid_submitted",
+            "bid_revealed",
+            "bid_revealed",
+            "bid_revealed",
+            "tender_evaluated",
+            "bidder_rejected",
+            "award_made",
+            "complaint_filed",
+            "complaint_resolved",
+            "award_final"
         ]
     );
     // Failed steps left no events and no state: replaying only the successful
@@ -62,7 +73,8 @@ fn no_bid_value_is_on_chain_before_reveal() {
     let outcome = h.call("submit_bid", &(id, c));
     assert!(outcome.is_ok());
     let needle = price.to_le_bytes();
-    let visible = outcome.changes.iter().filter_map(|(_, v)| v.as_ref()).chain(outcome.events.iter().map(|e| &e.payload));
+    let visible =
+        outcome.changes.iter().filter_map(|(_, v)| v.as_ref()).chain(outcome.events.iter().map(|e| &e.payload));
     for bytes in visible {
         assert!(!bytes.windows(16).any(|w| w == needle), "the price leaked before reveal");
     }

@@ -13,6 +13,9 @@ use events::*;
 use procura_sdk::{contract, emit, env, require, Address, ContractResult, Item, Map};
 pub use types::*;
 
+/// A year: longer standstills are configuration mistakes.
+pub const MAX_STANDSTILL_SECS: u64 = 365 * 86_400;
+
 const NEXT_TENDER_ID: Item<u64> = Item::new("next_tender");
 const TENDERS: Map<u64, Tender> = Map::new("tender");
 const BIDS: Map<(u64, Address), BidRecord> = Map::new("bid");
@@ -67,6 +70,10 @@ impl SealedBid {
         require!(params.reveal_deadline > params.bid_deadline, "the reveal deadline must follow the bid deadline");
         require!(params.budget > 0, "the budget must be positive");
         require!(params.min_bids >= 1, "at least one bid must be required");
+        require!(
+            params.standstill_secs <= MAX_STANDSTILL_SECS,
+            "the standstill period may not exceed {MAX_STANDSTILL_SECS} seconds"
+        );
         require!(
             params.currency.len() == 3 && params.currency.bytes().all(|c| c.is_ascii_uppercase()),
             "currency must be an ISO 4217 code such as EUR"
@@ -188,6 +195,9 @@ impl SealedBid {
             tender.stage
         );
         require!(!reason.trim().is_empty(), "a rejection needs a reason");
+        if let Some(award) = &tender.award {
+            require!(env::block_time() < award.standstill_ends, "the standstill period is over: the award stands");
+        }
         let mut record = BIDS.get(&(tender_id, bidder)).ok_or("no bid from this bidder")?;
         require!(record.price.is_some(), "the bid was never revealed");
         require!(record.rejection.is_none(), "the bidder is already rejected");

@@ -80,6 +80,7 @@ fn open_tender_validates_parameters() {
     assert!(bad(|p| p.reveal_deadline = p.bid_deadline).contains("reveal deadline"));
     assert!(bad(|p| p.budget = 0).contains("budget"));
     assert!(bad(|p| p.min_bids = 0).contains("at least one"));
+    assert!(bad(|p| p.standstill_secs = u64::MAX).contains("standstill"));
     assert!(bad(|p| p.currency = "euro".into()).contains("ISO 4217"));
     assert_eq!(SealedBid::tender_count().unwrap(), 0);
     assert_eq!(MockHost::call(|| SealedBid::open_tender(params())).unwrap(), 0);
@@ -131,9 +132,8 @@ fn reveal_checks_commitment_window_and_budget() {
     assert!(err(reveal(id, A, 500)).contains("reveals open"));
     MockHost::set_time(BID_DEADLINE);
     assert!(err(reveal(id, A, 400)).contains("does not match"));
-    let forged = MockHost::call_as(C, || {
-        SealedBid::reveal_bid(id, Bid { tender_id: id, bidder: A, price: 500 }, salt(A))
-    });
+    let forged =
+        MockHost::call_as(C, || SealedBid::reveal_bid(id, Bid { tender_id: id, bidder: A, price: 500 }, salt(A)));
     assert!(err(forged).contains("no bid"));
     assert!(err(reveal(id, B, 2_000_000)).contains("exceeds the budget"));
     reveal(id, A, 500).unwrap();
@@ -209,6 +209,7 @@ fn finalize_waits_for_the_standstill_and_complaints_close_with_it() {
     assert!(err(MockHost::call(|| SealedBid::finalize(id))).contains("has not ended"));
     MockHost::set_time(REVEAL_DEADLINE + STANDSTILL);
     assert!(err(MockHost::call_as(A, || SealedBid::complain(id, "late".into()))).contains("over"));
+    assert!(err(MockHost::call_as(BUYER, || SealedBid::reject_bidder(id, B, "late".into()))).contains("award stands"));
     MockHost::call(|| SealedBid::finalize(id)).unwrap();
     assert!(err(MockHost::call(|| SealedBid::finalize(id))).contains("Awarded"));
 }

@@ -12,9 +12,7 @@ use core::fmt;
 pub mod host_abi;
 
 /// A 32-byte account or contract address.
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, BorshSerialize, BorshDeserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, BorshSerialize, BorshDeserialize)]
 pub struct Address(pub [u8; 32]);
 
 impl Address {

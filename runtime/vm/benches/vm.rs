@@ -68,7 +68,13 @@ impl SubmitBid {
             standstill_secs: 10,
         };
         let input = borsh::to_vec(&(params,)).unwrap();
-        let req = CallRequest { ctx: ctx(Address([0xb0; 32]), T0), method: "open_tender", input: &input, gas_limit: 100_000_000, mode: Mode::Call };
+        let req = CallRequest {
+            ctx: ctx(Address([0xb0; 32]), T0),
+            method: "open_tender",
+            input: &input,
+            gas_limit: 100_000_000,
+            mode: Mode::Call,
+        };
         let o = vm.execute(&contract, req, &storage);
         assert!(o.is_ok(), "{:?}", o.status);
         storage.apply(&o.changes);
@@ -83,7 +89,13 @@ impl SubmitBid {
         let bidder = Address(who);
         let c = commitment(&Bid { tender_id: 0, bidder, price: 500 + i as u128 }, &[7; 32]);
         let input = borsh::to_vec(&(0u64, c)).unwrap();
-        let req = CallRequest { ctx: ctx(bidder, T0 + 10), method: "submit_bid", input: &input, gas_limit: 100_000_000, mode: Mode::Call };
+        let req = CallRequest {
+            ctx: ctx(bidder, T0 + 10),
+            method: "submit_bid",
+            input: &input,
+            gas_limit: 100_000_000,
+            mode: Mode::Call,
+        };
         let o = self.vm.execute(&self.contract, req, &self.storage);
         assert!(o.is_ok(), "{:?}", o.status);
         o.gas_used
@@ -108,7 +120,8 @@ fn main() {
         let contract = vm.prepare(code).unwrap();
         let storage = MemStorage::default();
         measure(|_| {
-            let req = CallRequest { ctx: ctx(Address::ZERO, 0), method, input: &[], gas_limit: 10_000_000, mode: Mode::Call };
+            let req =
+                CallRequest { ctx: ctx(Address::ZERO, 0), method, input: &[], gas_limit: 10_000_000, mode: Mode::Call };
             let o = vm.execute(&contract, req, &storage);
             assert!(o.is_ok());
         })

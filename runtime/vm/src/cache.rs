@@ -13,7 +13,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use wasmtime::{Engine, Module};
 
+/// File layout: magic ‖ cache key (code hash + engine) ‖ sha256(artifact) ‖ artifact.
 const MAGIC: &[u8; 8] = b"PRCWASM1";
+const HEADER: usize = 8 + 32 + 32;
 
 /// Where a module came from, counted so tests and operators can see that a
 /// restart really reused the disk cache.
@@ -75,11 +77,15 @@ impl<T> ModuleCache<T> {
         self.ready.write().expect("cache lock").insert(code_hash, value);
     }
 
-    fn path(&self, code_hash: &Hash32) -> Option<PathBuf> {
+    fn key(&self, code_hash: &Hash32) -> [u8; 32] {
         let mut key = Sha256::new();
         key.update(code_hash);
         key.update(self.engine_key);
-        let name = procura_primitives::to_hex(&key.finalize());
+        key.finalize().into()
+    }
+
+    fn path(&self, code_hash: &Hash32) -> Option<PathBuf> {
+        let name = procura_primitives::to_hex(&self.key(code_hash));
         self.dir.as_ref().map(|d| d.join(format!("{name}.cwasm")))
     }
 
@@ -87,17 +93,19 @@ impl<T> ModuleCache<T> {
     /// compatible. Anything else is a miss: the caller recompiles.
     pub fn load(&self, engine: &Engine, code_hash: &Hash32) -> Option<Module> {
         let bytes = std::fs::read(self.path(code_hash)?).ok()?;
-        if bytes.len() < 40 || &bytes[..8] != MAGIC {
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC || bytes[8..40] != self.key(code_hash) {
             return None;
         }
-        let artifact = &bytes[40..];
-        if Sha256::digest(artifact).as_slice() != &bytes[8..40] {
+        let artifact = &bytes[HEADER..];
+        if Sha256::digest(artifact).as_slice() != &bytes[40..HEADER] {
             return None;
         }
-        // SAFETY: the artifact was produced by `Module::serialize` on this
-        // machine (the file name binds the engine's compatibility hash) and its
-        // checksum matches, so it is not a truncated or foreign file; wasmtime
-        // re-checks version and settings compatibility itself.
+        // SAFETY: the header binds this file to this code hash and engine, and
+        // the checksum rules out truncation or bit rot, so the artifact is one
+        // `Module::serialize` wrote for this module; wasmtime re-checks version
+        // and settings itself. The checksum is not a signature: the cache
+        // directory must be as trusted as the node's binary (it is inside the
+        // node's data directory, writable only by the node).
         let module = unsafe { Module::deserialize(engine, artifact) }.ok()?;
         self.disk_hits.fetch_add(1, Ordering::Relaxed);
         Some(module)
@@ -112,8 +120,9 @@ impl<T> ModuleCache<T> {
     pub fn store(&self, code_hash: &Hash32, module: &Module) -> std::io::Result<()> {
         let Some(path) = self.path(code_hash) else { return Ok(()) };
         let artifact = module.serialize().map_err(std::io::Error::other)?;
-        let mut bytes = Vec::with_capacity(40 + artifact.len());
+        let mut bytes = Vec::with_capacity(HEADER + artifact.len());
         bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&self.key(code_hash));
         bytes.extend_from_slice(&Sha256::digest(&artifact));
         bytes.extend_from_slice(&artifact);
         write_atomically(&path, &bytes)

@@ -2,7 +2,9 @@
 
 use crate::gas::GasSchedule;
 use crate::limits::{Limits, PAGE};
-use wasmtime::{Config, WasmFeatures, Engine, InstanceAllocationStrategy, OperatorCost, OptLevel, PoolingAllocationConfig, Strategy};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, OperatorCost, OptLevel, PoolingAllocationConfig, Strategy, WasmFeatures,
+};
 
 /// Whether compiled code counts fuel. Production is always `Metered`;
 /// `Unmetered` exists only so the benchmark can measure the cost of fuel.

@@ -39,7 +39,9 @@ pub enum UploadError {
     DataTooLarge { bytes: u64, limit: u64 },
     #[error("required export `{0}` is missing")]
     MissingExport(&'static str),
-    #[error("exported function `{0}` must take no parameters and return nothing (arguments pass through the host ABI)")]
+    #[error(
+        "exported function `{0}` must take no parameters and return nothing (arguments pass through the host ABI)"
+    )]
     ExportSignature(String),
     #[error("a start function is not allowed: contracts run only when called")]
     StartFunction,

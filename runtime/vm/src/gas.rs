@@ -20,8 +20,7 @@ impl Cost {
     }
 
     pub fn of(&self, bytes: usize) -> u64 {
-        self.base
-            .saturating_add(self.per_byte.saturating_mul(bytes as u64))
+        self.base.saturating_add(self.per_byte.saturating_mul(bytes as u64))
     }
 }
 

@@ -49,6 +49,8 @@ pub(crate) struct HostState {
     pub limiter: MemoryLimiter,
     pub gas: Arc<GasSchedule>,
     pub limits: Arc<Limits>,
+    /// False only in the benchmark's unmetered engine, which has no fuel.
+    pub metered: bool,
 }
 
 impl HostState {
@@ -59,6 +61,7 @@ impl HostState {
         overlay: Overlay<'static>,
         gas: Arc<GasSchedule>,
         limits: Arc<Limits>,
+        metered: bool,
     ) -> Self {
         HostState {
             ctx,
@@ -77,6 +80,7 @@ impl HostState {
             },
             gas,
             limits,
+            metered,
         }
     }
 }
@@ -119,6 +123,9 @@ impl ResourceLimiter for MemoryLimiter {
 type Ctx<'a> = Caller<'a, HostState>;
 
 fn charge(caller: &mut Ctx<'_>, cost: Cost, bytes: usize) -> wasmtime::Result<()> {
+    if !caller.data().metered {
+        return Ok(());
+    }
     let amount = cost.of(bytes);
     let fuel = caller.get_fuel()?;
     if fuel < amount {
@@ -156,7 +163,10 @@ fn write_bytes(caller: &mut Ctx<'_>, ptr: i32, bytes: &[u8]) -> wasmtime::Result
 
 fn check_len(what: &str, len: i32, limit: usize) -> wasmtime::Result<()> {
     if len < 0 || len as usize > limit {
-        return Err(trap(ExecError::LimitExceeded(format!("{what} of {} bytes exceeds the {limit} byte limit", len as u32))));
+        return Err(trap(ExecError::LimitExceeded(format!(
+            "{what} of {} bytes exceeds the {limit} byte limit",
+            len as u32
+        ))));
     }
     Ok(())
 }
@@ -223,10 +233,11 @@ pub(crate) fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
 
     linker.func_wrap(m, import::STORAGE_READ, |mut c: Ctx<'_>, kptr: i32, klen: i32| -> wasmtime::Result<i64> {
         check_len("storage key", klen, c.data().limits.max_key_size)?;
+        let g = c.data().gas.storage_read;
+        charge(&mut c, g, klen as usize)?;
         let key = read_bytes(&c, kptr, klen)?;
         let value = c.data().overlay.get(&key);
-        let g = c.data().gas.storage_read;
-        charge(&mut c, g, key.len() + value.as_ref().map_or(0, |v| v.len()))?;
+        charge(&mut c, Cost::new(0, g.per_byte), value.as_ref().map_or(0, |v| v.len()))?;
         Ok(to_buffer(&mut c, value))
     })?;
 
@@ -273,12 +284,14 @@ pub(crate) fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             if alen >= 0 {
                 check_len("storage key", alen, max_key)?;
             }
+            let g = c.data().gas.storage_next;
+            charge(&mut c, g, plen as usize)?;
             let prefix = read_bytes(&c, pptr, plen)?;
             let after = if alen >= 0 { Some(read_bytes(&c, aptr, alen)?) } else { None };
-            let entry = c.data().overlay.next(&prefix, after.as_deref());
+            let (entry, skipped) = c.data().overlay.next(&prefix, after.as_deref());
+            // Each removed key skipped on the way costs a full step.
             let bytes = entry.as_ref().map_or(0, |(k, v)| k.len() + v.len());
-            let g = c.data().gas.storage_next;
-            charge(&mut c, g, prefix.len() + bytes)?;
+            charge(&mut c, Cost::new(g.base.saturating_mul(skipped as u64), g.per_byte), bytes)?;
             let packed = entry.map(|(k, v)| {
                 let mut out = Vec::with_capacity(4 + k.len() + v.len());
                 out.extend_from_slice(&(k.len() as u32).to_le_bytes());
@@ -325,7 +338,10 @@ pub(crate) fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             check_len("event topic", tlen, limits.max_event_topic_size)?;
             check_len("event payload", plen, limits.max_event_payload_size)?;
             if c.data().events.len() >= limits.max_events {
-                return Err(trap(ExecError::LimitExceeded(format!("more than {} events in one call", limits.max_events))));
+                return Err(trap(ExecError::LimitExceeded(format!(
+                    "more than {} events in one call",
+                    limits.max_events
+                ))));
             }
             let g = c.data().gas.emit_event;
             charge(&mut c, g, tlen as usize + plen as usize)?;
@@ -379,8 +395,11 @@ pub(crate) fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         let g = c.data().gas.debug_log;
         charge(&mut c, g, len as usize)?;
         let limit = c.data().limits.max_log_bytes;
+        // Read (and bounds-check) even when the text will be dropped, so a
+        // bad pointer fails the same way whatever the log budget.
+        let bytes = read_bytes(&c, ptr, len)?;
         if c.data().log_bytes + len as usize <= limit {
-            let msg = String::from_utf8_lossy(&read_bytes(&c, ptr, len)?).into_owned();
+            let msg = String::from_utf8_lossy(&bytes).into_owned();
             let state = c.data_mut();
             state.log_bytes += len as usize;
             state.logs.push(msg);

@@ -93,21 +93,30 @@ impl<'a> Overlay<'a> {
         self.changes.0.insert(key, Some(value));
     }
 
+    /// Removes `key`; returns whether it existed. A tombstone is kept only
+    /// when the base holds the key, so removals of absent keys leave nothing
+    /// for later iteration to skip.
     pub fn remove(&mut self, key: Vec<u8>) -> bool {
         let existed = self.get(&key).is_some();
-        self.changes.0.insert(key, None);
+        if self.base.get(&key).is_some() {
+            self.changes.0.insert(key, None);
+        } else {
+            self.changes.0.remove(&key);
+        }
         existed
     }
 
     /// Merges the base's next entry with the overlay's, skipping keys the
-    /// overlay removed.
-    pub fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
+    /// overlay removed. Also returns how many removed keys were skipped, so
+    /// the host can charge for that work.
+    pub fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> (Option<(Vec<u8>, Vec<u8>)>, usize) {
         let mut cursor: Option<Vec<u8>> = after.map(|a| a.to_vec());
+        let mut skipped = 0;
         loop {
             let base = self.base.next(prefix, cursor.as_deref());
             let pending = first_after(&self.changes.0, prefix, cursor.as_deref()).next();
             let (key, value) = match (base, pending) {
-                (None, None) => return None,
+                (None, None) => return (None, skipped),
                 (Some((bk, bv)), None) => (bk, Some(bv)),
                 (None, Some((pk, pv))) => (pk.clone(), pv.clone()),
                 (Some((bk, bv)), Some((pk, pv))) => {
@@ -124,8 +133,11 @@ impl<'a> Overlay<'a> {
                 None => value,
             };
             match value {
-                Some(v) => return Some((key, v)),
-                None => cursor = Some(key),
+                Some(v) => return (Some((key, v)), skipped),
+                None => {
+                    skipped += 1;
+                    cursor = Some(key);
+                }
             }
         }
     }
@@ -150,7 +162,7 @@ mod tests {
     fn collect(o: &Overlay, prefix: &[u8]) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         let mut after: Option<Vec<u8>> = None;
-        while let Some((k, _)) = o.next(prefix, after.as_deref()) {
+        while let (Some((k, _)), _) = o.next(prefix, after.as_deref()) {
             out.push(k.clone());
             after = Some(k);
         }
@@ -178,7 +190,11 @@ mod tests {
         for k in [b"a1".as_ref(), b"a3", b"a5"] {
             o.remove(k.to_vec());
         }
-        assert_eq!(o.next(b"a", None), None);
+        assert_eq!(o.next(b"a", None), (None, 3));
         assert!(!o.remove(b"zz".to_vec()));
+        o.set(b"new".to_vec(), b"v".to_vec());
+        assert!(o.remove(b"new".to_vec()));
+        let changes = o.into_changes();
+        assert_eq!(changes.len(), 3, "removing keys the base lacks leaves no tombstone");
     }
 }

@@ -5,9 +5,7 @@ use crate::abi::ContractAbi;
 use crate::error::UploadError;
 use crate::limits::Limits;
 use procura_primitives::host_abi::{self, HOST_MODULE, MEMORY_EXPORT};
-use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, Validator, WasmFeatures,
-};
+use wasmparser::{CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, Validator, WasmFeatures};
 
 /// The Wasm features a contract may use: what today's rustc emits by default
 /// for wasm32 (mutable globals, sign extension, non-trapping float-to-int,
@@ -193,10 +191,7 @@ fn inspect(code: &[u8], limits: &Limits) -> Result<ModuleInfo, UploadError> {
         if *kind != ExternalKind::Func {
             continue;
         }
-        let ty = func_types
-            .get(*index as usize)
-            .and_then(|t| types.get(*t as usize))
-            .and_then(|t| t.as_ref());
+        let ty = func_types.get(*index as usize).and_then(|t| types.get(*t as usize)).and_then(|t| t.as_ref());
         match ty {
             Some(ft) if ft.params().is_empty() && ft.results().is_empty() => methods.push(name.clone()),
             _ => return Err(UploadError::ExportSignature(name.clone())),

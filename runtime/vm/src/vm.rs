@@ -28,7 +28,12 @@ pub struct VmConfig {
 
 impl Default for VmConfig {
     fn default() -> Self {
-        VmConfig { limits: Limits::default(), gas: GasSchedule::default(), cache_dir: None, metering: Metering::Metered }
+        VmConfig {
+            limits: Limits::default(),
+            gas: GasSchedule::default(),
+            cache_dir: None,
+            metering: Metering::Metered,
+        }
     }
 }
 
@@ -143,7 +148,8 @@ impl Vm {
         let module = match self.cache.load(&self.engine, &hash) {
             Some(module) => module,
             None => {
-                let module = Module::from_binary(&self.engine, code).map_err(|e| UploadError::Compile(e.to_string()))?;
+                let module =
+                    Module::from_binary(&self.engine, code).map_err(|e| UploadError::Compile(e.to_string()))?;
                 self.cache.note_compiled();
                 // A cache write failure only costs a recompile next time.
                 let _ = self.cache.store(&hash, &module);
@@ -181,7 +187,11 @@ impl Vm {
                 return Outcome::failed(ExecError::InitOnly(req.method.into()), upfront, Vec::new())
             }
             (Some(_), Mode::Init) => {
-                return Outcome::failed(ExecError::MethodNotFound(format!("{} (not an init method)", req.method)), upfront, Vec::new())
+                return Outcome::failed(
+                    ExecError::MethodNotFound(format!("{} (not an init method)", req.method)),
+                    upfront,
+                    Vec::new(),
+                )
             }
             (Some(MethodKind::View), _) | (_, Mode::View) => true,
             (Some(MethodKind::Call), Mode::Call) => false,
@@ -192,7 +202,8 @@ impl Vm {
         // below is created and dropped inside this function and the overlay is
         // moved out (`into_changes`) before it returns, so the reference never
         // outlives the borrow.
-        let storage: &'static dyn Storage = unsafe { std::mem::transmute::<&dyn Storage, &'static dyn Storage>(storage) };
+        let storage: &'static dyn Storage =
+            unsafe { std::mem::transmute::<&dyn Storage, &'static dyn Storage>(storage) };
         let state = HostState::new(
             req.ctx,
             read_only,
@@ -200,6 +211,7 @@ impl Vm {
             Overlay::new(storage),
             self.gas.clone(),
             self.limits.clone(),
+            self.metered,
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -240,9 +252,8 @@ fn run(store: &mut Store<HostState>, contract: &Contract, method: &str) -> Resul
         .get_memory(&mut *store, MEMORY_EXPORT)
         .ok_or_else(|| ExecError::Host("contract exports no memory".into()))?;
     store.data_mut().memory = Some(memory);
-    let func = instance
-        .get_typed_func::<(), ()>(&mut *store, method)
-        .map_err(|_| ExecError::MethodNotFound(method.into()))?;
+    let func =
+        instance.get_typed_func::<(), ()>(&mut *store, method).map_err(|_| ExecError::MethodNotFound(method.into()))?;
     func.call(&mut *store, ()).map_err(classify)
 }
 

@@ -88,14 +88,17 @@ fn forbidden_import_is_refused_at_upload() {
         }
         other => panic!("expected ForbiddenImport, got {:?}", other.err()),
     }
-    let unknown_host_fn = wasm(
-        r#"(module (import "procura_v1" "random" (func)) (memory (export "memory") 1 1) (func (export "run")))"#,
-    );
+    let unknown_host_fn =
+        wasm(r#"(module (import "procura_v1" "random" (func)) (memory (export "memory") 1 1) (func (export "run")))"#);
     assert!(matches!(vm.prepare(&unknown_host_fn), Err(UploadError::ForbiddenImport { .. })));
     let wrong_signature = wasm(
         r#"(module (import "procura_v1" "block_height" (func (result i32))) (memory (export "memory") 1 1) (func (export "run")))"#,
     );
-    assert!(matches!(vm.prepare(&wrong_signature), Err(UploadError::ImportSignature(..))), "{:?}", vm.prepare(&wrong_signature).err());
+    assert!(
+        matches!(vm.prepare(&wrong_signature), Err(UploadError::ImportSignature(..))),
+        "{:?}",
+        vm.prepare(&wrong_signature).err()
+    );
 }
 
 #[test]
@@ -121,12 +124,12 @@ fn forbidden_features_and_shapes_are_refused_with_the_rule_named() {
     let vm = Vm::new(VmConfig::default()).unwrap();
     let refuse = |src: &str| vm.prepare(&wasm(src)).err().expect("refused");
     assert!(matches!(vm.prepare(&fixture("simd")).err(), Some(UploadError::ForbiddenFeature(_))));
-    assert_eq!(refuse(r#"(module (memory (export "memory") 1) (func (export "run")))"#), UploadError::MemoryWithoutMaximum);
-    assert_eq!(refuse(r#"(module (func (export "run")))"#), UploadError::MemoryCount(0));
     assert_eq!(
-        refuse(r#"(module (memory (export "memory") 1 1) (func $s) (start $s))"#),
-        UploadError::StartFunction
+        refuse(r#"(module (memory (export "memory") 1) (func (export "run")))"#),
+        UploadError::MemoryWithoutMaximum
     );
+    assert_eq!(refuse(r#"(module (func (export "run")))"#), UploadError::MemoryCount(0));
+    assert_eq!(refuse(r#"(module (memory (export "memory") 1 1) (func $s) (start $s))"#), UploadError::StartFunction);
     assert_eq!(refuse(r#"(module (memory 1 1) (func (export "run")))"#), UploadError::MissingExport("memory"));
     assert_eq!(
         refuse(r#"(module (memory (export "memory") 1 1) (func (export "run") (param i32)))"#),
@@ -211,8 +214,10 @@ fn work_before_a_trap_is_never_free() {
 
 #[test]
 fn memory_grow_is_charged_per_page() {
-    let grow = wasm(r#"(module (memory (export "memory") 1 256) (func (export "run") (drop (memory.grow (i32.const 100)))))"#);
-    let none = wasm(r#"(module (memory (export "memory") 1 256) (func (export "run") (drop (memory.grow (i32.const 0)))))"#);
+    let grow =
+        wasm(r#"(module (memory (export "memory") 1 256) (func (export "run") (drop (memory.grow (i32.const 100)))))"#);
+    let none =
+        wasm(r#"(module (memory (export "memory") 1 256) (func (export "run") (drop (memory.grow (i32.const 0)))))"#);
     let (g, n) = (call(&grow, "run"), call(&none, "run"));
     assert_eq!((g.status.clone(), n.status.clone()), (Ok(()), Ok(())));
     assert_eq!(g.gas_used - n.gas_used, 100 * 255);

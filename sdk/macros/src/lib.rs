@@ -137,7 +137,10 @@ pub fn contract(_attr: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     });
-    let module = format_ident!("__procura_exports_{}", contract_name.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "_"));
+    let module = format_ident!(
+        "__procura_exports_{}",
+        contract_name.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "_")
+    );
 
     quote! {
         #block
