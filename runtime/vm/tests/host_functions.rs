@@ -112,3 +112,52 @@ fn prefix_iteration_sees_pending_writes_and_removals_in_order() {
     assert_eq!(o.status, Ok(()));
     assert_eq!(String::from_utf8(o.return_data).unwrap(), "p1p2p4");
 }
+
+/// A module whose ABI marks `setup` as init, `peek` as a view that (wrongly)
+/// writes, and `poke` as a call; `hidden` is exported but not in the ABI.
+const WITH_ABI: &str = r#"
+(module
+  (import "procura_v1" "storage_write" (func $write (param i32 i32 i32 i32)))
+  (memory (export "memory") 1 1)
+  (func $w (call $write (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 1)))
+  (func (export "setup") (call $w))
+  (func (export "peek") (call $w))
+  (func (export "poke") (call $w))
+  (func (export "hidden") (call $w))
+  (@custom "procura_abi" "{\"contract\":\"T\",\"abi_version\":1,\"methods\":[{\"name\":\"setup\",\"kind\":\"init\",\"args\":[],\"returns\":\"()\"},{\"name\":\"peek\",\"kind\":\"view\",\"args\":[],\"returns\":\"()\"},{\"name\":\"poke\",\"kind\":\"call\",\"args\":[],\"returns\":\"()\"}]}"))
+"#;
+
+#[test]
+fn the_abi_decides_what_can_be_called_and_how() {
+    use procura_vm::ExecError;
+    let vm = Vm::new(VmConfig::default()).unwrap();
+    let contract = vm.prepare(&wat::parse_str(WITH_ABI).unwrap()).unwrap();
+    let ctx = CallContext { caller: Address([9; 32]), contract: Address([8; 32]), block_height: 1, block_time: 1 };
+    let go = |method: &str, mode: Mode| {
+        vm.execute(
+            &contract,
+            CallRequest { ctx, method, input: &[], gas_limit: 1_000_000, mode },
+            &MemStorage::default(),
+        )
+        .status
+    };
+    assert_eq!(go("setup", Mode::Init), Ok(()));
+    assert_eq!(go("setup", Mode::Call), Err(ExecError::InitOnly("setup".into())));
+    assert!(matches!(go("poke", Mode::Init), Err(ExecError::MethodNotFound(_))));
+    assert_eq!(go("poke", Mode::Call), Ok(()));
+    assert_eq!(go("poke", Mode::View), Err(ExecError::WriteInView));
+    assert_eq!(go("peek", Mode::Call), Err(ExecError::WriteInView), "a view method cannot write even in a transaction");
+    assert_eq!(go("hidden", Mode::Call), Err(ExecError::MethodNotFound("hidden".into())));
+}
+
+#[test]
+fn an_abi_naming_a_missing_method_is_refused() {
+    let src = r#"(module (memory (export "memory") 1 1)
+      (@custom "procura_abi" "{\"contract\":\"T\",\"abi_version\":1,\"methods\":[{\"name\":\"ghost\",\"kind\":\"call\",\"args\":[],\"returns\":\"()\"}]}"))"#;
+    let vm = Vm::new(VmConfig::default()).unwrap();
+    assert!(
+        matches!(vm.prepare(&wat::parse_str(src).unwrap()), Err(procura_vm::UploadError::BadAbi(m)) if m.contains("ghost"))
+    );
+    let garbage = r#"(module (memory (export "memory") 1 1) (@custom "procura_abi" "not json"))"#;
+    assert!(matches!(vm.prepare(&wat::parse_str(garbage).unwrap()), Err(procura_vm::UploadError::BadAbi(_))));
+}
