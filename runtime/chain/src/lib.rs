@@ -1,11 +1,16 @@
 //! `procura-chain`: what the chain records. Today: signed transactions
-//! ([`tx`]), their admission checks ([`admission`]) and receipts
-//! ([`receipt`]). Blocks, state and storage follow (issue 3).
+//! ([`tx`]), their admission checks ([`admission`]), receipts
+//! ([`receipt`]), and signed, hash-linked blocks ([`block`]) with Merkle
+//! roots ([`merkle`]). Authenticated state, storage and execution follow
+//! (issue 3).
 
 pub mod admission;
+pub mod block;
+pub mod merkle;
 pub mod receipt;
 pub mod tx;
 
 pub use admission::{admit, AccountView, AdmissionError, AdmissionRules};
+pub use block::{Block, BlockError, BlockHeader, SignedHeader};
 pub use receipt::{Receipt, ReceiptStatus};
 pub use tx::{account_address, contract_address, Action, SignedTransaction, Transaction};
