@@ -1,0 +1,256 @@
+//! The HTTP JSON API. Every error is a 4xx/5xx with `{"error": "..."}`;
+//! binary data (transactions, return values, proofs) travels as hex.
+
+use crate::chain::NonceView;
+use crate::executor::BlockContext;
+use crate::node::NodeState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use procura_chain::{Receipt, ReceiptStatus};
+use procura_primitives::{Address, Event, Hash32};
+use procura_state::StateProof;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+pub type Shared = Arc<Mutex<NodeState>>;
+
+/// Requests larger than this are refused before parsing.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/v1/head", get(head))
+        .route("/v1/tx", post(submit_tx))
+        .route("/v1/tx/{hash}", get(tx_status))
+        .route("/v1/blocks/{height}", get(block))
+        .route("/v1/view", post(view))
+        .route("/v1/state/{key}", get(state_proof))
+        .route("/v1/events/{contract}", get(events))
+        .route("/v1/accounts/{address}", get(account))
+        .route("/v1/stream", get(stream))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+pub struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, msg.into())
+}
+
+fn not_found(msg: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, msg.into())
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| bad(format!("malformed JSON body: {e}")))
+}
+
+fn hex32(s: &str, what: &str) -> Result<[u8; 32], ApiError> {
+    hex::decode(s)
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .ok_or_else(|| bad(format!("{what} must be 64 hex characters")))
+}
+
+pub fn event_json(e: &Event) -> Value {
+    json!({ "contract": e.contract.to_hex(), "topic": e.topic, "payload": hex::encode(&e.payload) })
+}
+
+pub fn receipt_json(r: &Receipt) -> Value {
+    let (status, error) = match &r.status {
+        ReceiptStatus::Success => ("success", None),
+        ReceiptStatus::Failure(m) => ("failure", Some(m.clone())),
+    };
+    json!({
+        "tx_hash": hex::encode(r.tx_hash),
+        "status": status,
+        "error": error,
+        "gas_used": r.gas_used,
+        "return_data": hex::encode(&r.return_data),
+        "events": r.events.iter().map(event_json).collect::<Vec<_>>(),
+    })
+}
+
+/// Server-sent events: one `block` event per committed block, carrying its
+/// header summary and every receipt (with events). Slow readers skip ahead.
+async fn stream(
+    State(s): State<Shared>,
+) -> axum::response::sse::Sse<
+    impl tokio_stream::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+> {
+    use tokio_stream::StreamExt;
+    let rx = s.lock().expect("node lock").blocks.subscribe();
+    let events = tokio_stream::wrappers::BroadcastStream::new(rx)
+        .filter_map(|msg| msg.ok())
+        .map(|json| Ok(axum::response::sse::Event::default().event("block").data(json)));
+    axum::response::sse::Sse::new(events).keep_alive(axum::response::sse::KeepAlive::default())
+}
+
+pub fn block_event_json(block: &procura_chain::Block, receipts: &[Receipt]) -> Value {
+    let h = &block.header.header;
+    json!({
+        "height": h.height,
+        "hash": hex::encode(h.hash()),
+        "timestamp": h.timestamp,
+        "state_root": hex::encode(h.state_root),
+        "receipts": receipts.iter().map(receipt_json).collect::<Vec<_>>(),
+    })
+}
+
+async fn head(State(s): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let s = s.lock().expect("node lock");
+    let h = s.chain.head();
+    Ok(Json(json!({
+        "chain_id": s.chain.genesis.chain_id,
+        "height": h.height,
+        "hash": hex::encode(h.hash()),
+        "state_root": hex::encode(h.state_root),
+        "timestamp": h.timestamp,
+        "mempool": s.mempool.len(),
+    })))
+}
+
+#[derive(Deserialize)]
+struct SubmitTx {
+    tx: String,
+}
+
+async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let req: SubmitTx = parse_json(&body)?;
+    let bytes = hex::decode(req.tx.trim()).map_err(|e| bad(format!("tx must be hex: {e}")))?;
+    let mut s = s.lock().expect("node lock");
+    let NodeState { chain, mempool, .. } = &mut *s;
+    let view = NonceView::new(&chain.db, &mempool.pending_nonces);
+    let tx = procura_chain::admit(&bytes, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
+    let hash = mempool.push(tx).map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    Ok(Json(json!({ "hash": hex::encode(hash) })))
+}
+
+async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<Json<Value>, ApiError> {
+    let hash: Hash32 = hex32(&hash, "tx hash")?;
+    let s = s.lock().expect("node lock");
+    if s.mempool.contains(&hash) {
+        return Ok(Json(json!({ "status": "pending" })));
+    }
+    let Some((height, index)) = s.chain.db.tx_location(&hash).map_err(internal)? else {
+        return Err(not_found("unknown transaction"));
+    };
+    let receipt = s.chain.db.receipt(height, index).map_err(internal)?.ok_or_else(|| internal("receipt missing"))?;
+    Ok(Json(json!({ "status": "committed", "height": height, "index": index, "receipt": receipt_json(&receipt) })))
+}
+
+async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Json<Value>, ApiError> {
+    let height: u64 = height.parse().map_err(|_| bad("height must be a number"))?;
+    let s = s.lock().expect("node lock");
+    let block = s.chain.db.block(height).map_err(internal)?.ok_or_else(|| not_found(format!("no block {height}")))?;
+    let h = &block.header.header;
+    Ok(Json(json!({
+        "height": h.height,
+        "hash": hex::encode(h.hash()),
+        "prev_hash": hex::encode(h.prev_hash),
+        "timestamp": h.timestamp,
+        "proposer": hex::encode(h.proposer),
+        "tx_root": hex::encode(h.tx_root),
+        "state_root": hex::encode(h.state_root),
+        "receipts_root": hex::encode(h.receipts_root),
+        "signature": hex::encode(block.header.signature),
+        "txs": block.txs.iter().map(|t| hex::encode(t.hash())).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Deserialize)]
+struct ViewReq {
+    contract: String,
+    method: String,
+    #[serde(default)]
+    args: String,
+}
+
+async fn view(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let req: ViewReq = parse_json(&body)?;
+    let contract = Address(hex32(&req.contract, "contract")?);
+    let args = hex::decode(&req.args).map_err(|e| bad(format!("args must be hex: {e}")))?;
+    let s = s.lock().expect("node lock");
+    let head = s.chain.head();
+    let ctx = BlockContext { height: head.height, time: head.timestamp };
+    let result = s
+        .chain
+        .executor
+        .view(&s.chain.db, &ctx, &contract, &req.method, &args, s.chain.genesis.block_gas_limit)
+        .map_err(bad)?;
+    Ok(Json(json!({ "height": head.height, "result": hex::encode(result) })))
+}
+
+#[derive(Deserialize)]
+struct AtHeight {
+    height: Option<u64>,
+}
+
+async fn state_proof(
+    State(s): State<Shared>,
+    Path(key): Path<String>,
+    Query(q): Query<AtHeight>,
+) -> Result<Json<Value>, ApiError> {
+    let key = hex::decode(&key).map_err(|e| bad(format!("key must be hex: {e}")))?;
+    let s = s.lock().expect("node lock");
+    let head = s.chain.head().height;
+    let height = q.height.unwrap_or(head);
+    if height > head {
+        return Err(not_found(format!("height {height} is above the head {head}")));
+    }
+    let block = s.chain.db.block(height).map_err(internal)?.ok_or_else(|| not_found("no such block"))?;
+    let proof = StateProof::read(&s.chain.db, &key, height).map_err(internal)?;
+    Ok(Json(json!({
+        "height": height,
+        "state_root": hex::encode(block.header.header.state_root),
+        "value": proof.value.as_ref().map(hex::encode),
+        "proof": hex::encode(proof.encode()),
+    })))
+}
+
+async fn account(State(s): State<Shared>, Path(address): Path<String>) -> Result<Json<Value>, ApiError> {
+    let address = Address(hex32(&address, "address")?);
+    let s = s.lock().expect("node lock");
+    let committed = s.chain.account(&address).next_nonce;
+    // A client building its next transaction needs the nonce after the
+    // ones it already has pending.
+    let next = s.mempool.pending_nonces.get(&address).copied().unwrap_or(committed);
+    Ok(Json(json!({ "address": address.to_hex(), "next_nonce": next, "committed_nonce": committed })))
+}
+
+#[derive(Deserialize)]
+struct EventQuery {
+    topic: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn events(
+    State(s): State<Shared>,
+    Path(contract): Path<String>,
+    Query(q): Query<EventQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let contract = Address(hex32(&contract, "contract")?);
+    let limit = q.limit.unwrap_or(100).min(1000);
+    let s = s.lock().expect("node lock");
+    let list = s.chain.db.events(&contract, q.topic.as_deref(), limit).map_err(internal)?;
+    Ok(Json(json!(list
+        .iter()
+        .map(|(h, i, e)| json!({ "height": h, "tx_index": i, "event": event_json(e) }))
+        .collect::<Vec<_>>())))
+}

@@ -1,0 +1,263 @@
+//! The node's chain: opens (or creates from genesis) the database, produces
+//! blocks from transactions, and applies blocks produced elsewhere by
+//! re-executing them. Every path commits through `commit`, one atomic batch.
+
+use crate::executor::{load, BlockContext, Executor, PendingState};
+use crate::genesis::{contract_path, GenesisConfig};
+use ed25519_dalek::SigningKey;
+use procura_chain::block::{receipts_root, tx_root};
+use procura_chain::merkle::merkle_root;
+use procura_chain::{
+    contract_address, AccountView, AdmissionRules, Block, BlockHeader, Receipt, SignedHeader, SignedTransaction,
+};
+use procura_primitives::{Address, Hash32};
+use procura_state::{compute_update, Account, ContractInfo, StateKey, StateStore};
+use procura_storage::{BlockCommit, Db};
+use procura_vm::Vm;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where the last produced block's time went (benchmarks only).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProduceTimings {
+    pub execute: std::time::Duration,
+    pub state_update: std::time::Duration,
+    pub commit: std::time::Duration,
+}
+
+pub struct Chain {
+    pub last_timings: ProduceTimings,
+    pub db: Db,
+    pub executor: Executor,
+    pub rules: AdmissionRules,
+    pub genesis: GenesisConfig,
+    head: BlockHeader,
+    /// This node's proposer key, if it produces blocks.
+    key: Option<SigningKey>,
+}
+
+/// Why a block from elsewhere was refused. The node does not commit it.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Header(#[from] procura_chain::BlockError),
+    #[error("block {height}: proposer is not a validator")]
+    NotValidator { height: u64 },
+    #[error("block {height}: {what} root mismatch: header says {expected}, execution gives {found}")]
+    RootMismatch { height: u64, what: &'static str, expected: String, found: String },
+    #[error("block {height}: transactions may use {total} gas; the block limit is {limit}")]
+    GasLimit { height: u64, total: u64, limit: u64 },
+    #[error("block {height}: transaction {index} is not admissible: {error}")]
+    BadTx { height: u64, index: usize, error: procura_chain::AdmissionError },
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Chain {
+    pub fn open(
+        data_dir: &Path,
+        genesis: GenesisConfig,
+        contracts_dir: &Path,
+        key: Option<SigningKey>,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir)?;
+        let db = Db::open(&data_dir.join("db"))?;
+        let vm = Vm::new(procura_vm::VmConfig {
+            cache_dir: Some(data_dir.join("module-cache")),
+            ..procura_vm::VmConfig::default()
+        })?;
+        let rules = AdmissionRules {
+            chain_id: genesis.chain_id.clone(),
+            block_gas_limit: genesis.block_gas_limit,
+            max_tx_bytes: genesis.max_tx_bytes,
+        };
+        let executor = Executor { vm: Arc::new(vm) };
+        let head = match db.head()? {
+            Some(h) => db.block(h)?.ok_or_else(|| anyhow::anyhow!("head block {h} is missing"))?.header.header,
+            None => {
+                let block = build_genesis(&db, &executor, &genesis, contracts_dir)?;
+                block.header.header
+            }
+        };
+        Ok(Chain { last_timings: ProduceTimings::default(), db, executor, rules, genesis, head, key })
+    }
+
+    pub fn head(&self) -> &BlockHeader {
+        &self.head
+    }
+
+    pub fn genesis_hash(&self) -> anyhow::Result<Hash32> {
+        Ok(self.db.block(0)?.expect("genesis is committed at open").header.hash())
+    }
+
+    /// Executes `txs` on top of the head, signs the block and commits it.
+    pub fn produce(&mut self, txs: Vec<SignedTransaction>, wall_clock: u64) -> anyhow::Result<(Block, Vec<Receipt>)> {
+        let key = self.key.as_ref().ok_or_else(|| anyhow::anyhow!("this node has no proposer key"))?;
+        let height = self.head.height + 1;
+        // The proposer holds itself to the checks every validator will run:
+        // inadmissible transactions and those past the gas limit are dropped.
+        let txs = self.admissible(txs);
+        // Block time comes from the proposer and never goes backwards.
+        let time = wall_clock.max(self.head.timestamp);
+        let executed = self.executor.execute_block(&self.db, &self.db, &BlockContext { height, time }, &txs)?;
+        let header = BlockHeader {
+            height,
+            prev_hash: self.head.hash(),
+            timestamp: time,
+            proposer: key.verifying_key().to_bytes(),
+            tx_root: tx_root(&txs),
+            state_root: executed.update.root,
+            receipts_root: receipts_root(&executed.receipts),
+        };
+        let block = Block { header: header.sign(key), txs };
+        let commit_started = std::time::Instant::now();
+        self.db.commit_block(BlockCommit { block: &block, receipts: &executed.receipts, state: &executed.update })?;
+        self.last_timings = ProduceTimings {
+            execute: executed.execute_time,
+            state_update: executed.state_time,
+            commit: commit_started.elapsed(),
+        };
+        self.head = block.header.header.clone();
+        Ok((block, executed.receipts))
+    }
+
+    /// Checks and re-executes a block from another node; commits it only if
+    /// every root matches.
+    pub fn apply(&mut self, block: &Block) -> Result<Vec<Receipt>, ApplyError> {
+        block.check_against_parent(&self.head)?;
+        let h = &block.header.header;
+        if !self.is_validator(&h.proposer) {
+            return Err(ApplyError::NotValidator { height: h.height });
+        }
+        let total: u64 = block.txs.iter().map(|t| t.tx.gas_limit).fold(0, u64::saturating_add);
+        if total > self.rules.block_gas_limit {
+            return Err(ApplyError::GasLimit { height: h.height, total, limit: self.rules.block_gas_limit });
+        }
+        let empty = Default::default();
+        let mut view = NonceView::new(&self.db, &empty);
+        for (index, tx) in block.txs.iter().enumerate() {
+            let bytes = tx.encode();
+            procura_chain::admit(&bytes, &self.rules, &view).map_err(|error| ApplyError::BadTx {
+                height: h.height,
+                index,
+                error,
+            })?;
+            view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
+        }
+        let ctx = BlockContext { height: h.height, time: h.timestamp };
+        let executed = self.executor.execute_block(&self.db, &self.db, &ctx, &block.txs)?;
+        let check = |what, expected: &Hash32, found: &Hash32| {
+            if expected != found {
+                Err(ApplyError::RootMismatch {
+                    height: h.height,
+                    what,
+                    expected: hex::encode(expected),
+                    found: hex::encode(found),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        check("state", &h.state_root, &executed.update.root)?;
+        check("receipts", &h.receipts_root, &receipts_root(&executed.receipts))?;
+        self.db
+            .commit_block(BlockCommit { block, receipts: &executed.receipts, state: &executed.update })
+            .map_err(anyhow::Error::from)?;
+        self.head = h.clone();
+        Ok(executed.receipts)
+    }
+
+    fn is_validator(&self, key: &[u8; 32]) -> bool {
+        let key = hex::encode(key);
+        self.genesis.validators.iter().any(|v| v.eq_ignore_ascii_case(&key))
+    }
+
+    /// The prefix of `txs` (in order) that passes admission one after the
+    /// other and fits the block gas limit.
+    fn admissible(&self, txs: Vec<SignedTransaction>) -> Vec<SignedTransaction> {
+        let empty = Default::default();
+        let mut view = NonceView::new(&self.db, &empty);
+        let mut gas = 0u64;
+        let mut out = Vec::with_capacity(txs.len());
+        for tx in txs {
+            if gas.saturating_add(tx.tx.gas_limit) > self.rules.block_gas_limit {
+                break;
+            }
+            if procura_chain::admit(&tx.encode(), &self.rules, &view).is_ok() {
+                gas += tx.tx.gas_limit;
+                view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
+                out.push(tx);
+            }
+        }
+        out
+    }
+
+    pub fn account(&self, address: &Address) -> Account {
+        load(&PendingState::new(&self.db), &StateKey::account(address)).unwrap_or_default()
+    }
+}
+
+/// Admission's view of state: committed nonces, overridden by transactions
+/// already accepted ahead of this one (the mempool's, then local ones).
+pub struct NonceView<'a> {
+    pub committed: &'a dyn StateStore,
+    pub pending: &'a std::collections::BTreeMap<Address, u64>,
+    pub local: std::collections::BTreeMap<Address, u64>,
+}
+
+impl<'a> NonceView<'a> {
+    pub fn new(committed: &'a dyn StateStore, pending: &'a std::collections::BTreeMap<Address, u64>) -> Self {
+        NonceView { committed, pending, local: Default::default() }
+    }
+}
+
+impl AccountView for NonceView<'_> {
+    fn next_nonce(&self, account: &Address) -> u64 {
+        self.local.get(account).or_else(|| self.pending.get(account)).copied().unwrap_or_else(|| {
+            load::<Account>(&PendingState::new(self.committed), &StateKey::account(account))
+                .unwrap_or_default()
+                .next_nonce
+        })
+    }
+    fn has_code(&self, code_hash: &Hash32) -> bool {
+        self.committed.latest(&StateKey::code(code_hash)).ok().flatten().is_some()
+    }
+    fn has_contract(&self, contract: &Address) -> bool {
+        self.committed.latest(&StateKey::contract(contract)).ok().flatten().is_some()
+    }
+}
+
+/// Block 0: the genesis contracts, deployed by the zero address. Its header
+/// is not signed (every node derives it from the same config).
+fn build_genesis(db: &Db, executor: &Executor, genesis: &GenesisConfig, contracts_dir: &Path) -> anyhow::Result<Block> {
+    let mut state = PendingState::new(db);
+    for c in &genesis.contracts {
+        let path = contract_path(contracts_dir, &c.name);
+        let code = std::fs::read(&path)
+            .map_err(|e| anyhow::anyhow!("genesis contract {}: cannot read {} ({e})", c.name, path.display()))?;
+        let prepared = executor.vm.prepare(&code).map_err(|e| anyhow::anyhow!("genesis contract {}: {e}", c.name))?;
+        let address = contract_address(&Address::ZERO, &prepared.code_hash, c.salt);
+        state.put(StateKey::code(&prepared.code_hash), Some(code));
+        let info = ContractInfo { code_hash: prepared.code_hash, creator: Address::ZERO, created_at: 0 };
+        state.put(StateKey::contract(&address), Some(borsh::to_vec(&info)?));
+    }
+    let update = compute_update(db, 0, state.writes)?;
+    let proposer = genesis
+        .validators
+        .first()
+        .and_then(|v| hex::decode(v).ok())
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .ok_or_else(|| anyhow::anyhow!("genesis needs at least one validator key (64 hex characters)"))?;
+    let header = BlockHeader {
+        height: 0,
+        prev_hash: [0; 32],
+        timestamp: genesis.genesis_time,
+        proposer,
+        tx_root: merkle_root(std::iter::empty()),
+        state_root: update.root,
+        receipts_root: merkle_root(std::iter::empty()),
+    };
+    let block = Block { header: SignedHeader { header, signature: [0; 64] }, txs: vec![] };
+    db.commit_block(BlockCommit { block: &block, receipts: &[], state: &update })?;
+    Ok(block)
+}

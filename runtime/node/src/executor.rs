@@ -1,0 +1,314 @@
+//! Executes a block's transactions in order against committed state plus the
+//! block's own pending writes, and produces receipts and the state update.
+//! The proposer and every validator run exactly this code.
+
+use procura_chain::{account_address, contract_address, Action, Receipt, ReceiptStatus, SignedTransaction};
+use procura_primitives::Address;
+use procura_state::{compute_update, Account, ContractInfo, StateKey, StateStore, StateUpdate};
+use procura_vm::{CallContext, CallRequest, Mode, Storage, Vm};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Gas for storing code: per call and per byte (validation and compilation
+/// are paid by the uploader).
+pub const UPLOAD_BASE_GAS: u64 = 100_000;
+pub const UPLOAD_GAS_PER_BYTE: u64 = 20;
+pub const INSTANTIATE_BASE_GAS: u64 = 50_000;
+
+/// The block being built or checked.
+pub struct BlockContext {
+    pub height: u64,
+    pub time: u64,
+}
+
+/// Committed state with the block's pending writes on top.
+pub struct PendingState<'a> {
+    pub committed: &'a dyn StateStore,
+    pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl<'a> PendingState<'a> {
+    pub fn new(committed: &'a dyn StateStore) -> Self {
+        PendingState { committed, writes: BTreeMap::new() }
+    }
+
+    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        match self.writes.get(key) {
+            Some(v) => v.clone(),
+            // A store read failure is a node fault, not a contract outcome.
+            None => self.committed.latest(key).expect("state store read failed"),
+        }
+    }
+
+    pub fn put(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) {
+        self.writes.insert(key, value);
+    }
+
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
+        let mut cursor = after.map(|a| a.to_vec());
+        loop {
+            let base = self.committed.latest_next(prefix, cursor.as_deref()).expect("state store read failed");
+            let lower = match &cursor {
+                Some(c) if c.as_slice() >= prefix => std::ops::Bound::Excluded(c.clone()),
+                _ => std::ops::Bound::Included(prefix.to_vec()),
+            };
+            let pending =
+                self.writes.range((lower, std::ops::Bound::Unbounded)).next().filter(|(k, _)| k.starts_with(prefix));
+            let (key, value) = match (base, pending) {
+                (None, None) => return None,
+                (Some((bk, bv)), None) => (bk, Some(bv)),
+                (None, Some((pk, pv))) => (pk.clone(), pv.clone()),
+                (Some((bk, bv)), Some((pk, pv))) => {
+                    if *pk <= bk {
+                        (pk.clone(), pv.clone())
+                    } else {
+                        (bk, Some(bv))
+                    }
+                }
+            };
+            let value = match self.writes.get(&key) {
+                Some(p) => p.clone(),
+                None => value,
+            };
+            match value {
+                Some(v) => return Some((key, v)),
+                None => cursor = Some(key),
+            }
+        }
+    }
+}
+
+/// One contract's storage, as the VM sees it: its own keys, unprefixed.
+struct ContractStorage<'s, 'a> {
+    state: &'s PendingState<'a>,
+    prefix: Vec<u8>,
+}
+
+impl Storage for ContractStorage<'_, '_> {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.state.get(&[self.prefix.as_slice(), key].concat())
+    }
+
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
+        let full_prefix = [self.prefix.as_slice(), prefix].concat();
+        let full_after = after.map(|a| [self.prefix.as_slice(), a].concat());
+        self.state.next(&full_prefix, full_after.as_deref()).map(|(k, v)| (k[self.prefix.len()..].to_vec(), v))
+    }
+}
+
+pub fn load<T: borsh::BorshDeserialize>(state: &PendingState<'_>, key: &[u8]) -> Option<T> {
+    state.get(key).and_then(|b| borsh::from_slice(&b).ok())
+}
+
+fn store<T: borsh::BorshSerialize>(state: &mut PendingState<'_>, key: Vec<u8>, value: &T) {
+    state.put(key, Some(borsh::to_vec(value).expect("encodes")));
+}
+
+pub struct Executor {
+    pub vm: Arc<Vm>,
+}
+
+/// Result of executing a list of transactions.
+pub struct Executed {
+    pub receipts: Vec<Receipt>,
+    pub update: StateUpdate,
+    pub gas_used: u64,
+    /// Wall time spent running transactions and updating the state tree
+    /// (for benchmarks; never part of consensus).
+    pub execute_time: std::time::Duration,
+    pub state_time: std::time::Duration,
+}
+
+impl Executor {
+    /// Executes `txs` (already admitted: signature, chain id and nonce were
+    /// checked) in order and computes the state update for `block.height`.
+    pub fn execute_block(
+        &self,
+        committed: &dyn StateStore,
+        tree: &impl jmt::storage::TreeReader,
+        block: &BlockContext,
+        txs: &[SignedTransaction],
+    ) -> anyhow::Result<Executed> {
+        let started = std::time::Instant::now();
+        let mut state = PendingState::new(committed);
+        let mut receipts = Vec::with_capacity(txs.len());
+        let mut gas_used = 0;
+        for tx in txs {
+            let receipt = self.execute_tx(&mut state, block, tx);
+            gas_used += receipt.gas_used;
+            receipts.push(receipt);
+        }
+        let execute_time = started.elapsed();
+        // One tree update per block, not per transaction.
+        let update = compute_update(tree, block.height, state.writes)?;
+        let state_time = started.elapsed() - execute_time;
+        Ok(Executed { receipts, update, gas_used, execute_time, state_time })
+    }
+
+    pub fn execute_tx(
+        &self,
+        state: &mut PendingState<'_>,
+        block: &BlockContext,
+        signed: &SignedTransaction,
+    ) -> Receipt {
+        let tx = &signed.tx;
+        let sender = account_address(&tx.signer);
+        // The nonce is consumed whatever happens next.
+        let mut account: Account = load(state, &StateKey::account(&sender)).unwrap_or_default();
+        account.next_nonce = tx.nonce + 1;
+        store(state, StateKey::account(&sender), &account);
+
+        let mut receipt = Receipt {
+            tx_hash: signed.hash(),
+            status: ReceiptStatus::Success,
+            gas_used: 0,
+            return_data: Vec::new(),
+            events: Vec::new(),
+        };
+        let fail = |mut r: Receipt, gas: u64, msg: String| {
+            r.status = ReceiptStatus::Failure(msg);
+            r.gas_used = gas;
+            r
+        };
+        match &tx.action {
+            Action::UploadCode { code } => {
+                let gas = UPLOAD_BASE_GAS + UPLOAD_GAS_PER_BYTE * code.len() as u64;
+                if gas > tx.gas_limit {
+                    return fail(
+                        receipt,
+                        tx.gas_limit,
+                        format!("out of gas: uploading {} bytes costs {gas}", code.len()),
+                    );
+                }
+                match self.vm.prepare(code) {
+                    Ok(contract) => {
+                        state.put(StateKey::code(&contract.code_hash), Some(code.clone()));
+                        receipt.return_data = contract.code_hash.to_vec();
+                        receipt.gas_used = gas;
+                        receipt
+                    }
+                    Err(e) => fail(receipt, gas, format!("upload refused: {e}")),
+                }
+            }
+            Action::Instantiate { code_hash, init_args, salt } => {
+                let address = contract_address(&sender, code_hash, *salt);
+                let Some(code) = state.get(&StateKey::code(code_hash)) else {
+                    return fail(receipt, INSTANTIATE_BASE_GAS.min(tx.gas_limit), "unknown code".into());
+                };
+                if state.get(&StateKey::contract(&address)).is_some() {
+                    return fail(
+                        receipt,
+                        INSTANTIATE_BASE_GAS.min(tx.gas_limit),
+                        format!("contract {address} already exists"),
+                    );
+                }
+                let contract = match self.vm.prepare(&code) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        return fail(
+                            receipt,
+                            INSTANTIATE_BASE_GAS.min(tx.gas_limit),
+                            format!("stored code does not load: {e}"),
+                        )
+                    }
+                };
+                let has_init = contract
+                    .info
+                    .abi
+                    .as_ref()
+                    .and_then(|abi| abi.methods.iter().find(|m| m.kind == procura_vm::MethodKind::Init))
+                    .map(|m| m.name.clone());
+                let mut gas = INSTANTIATE_BASE_GAS;
+                if let Some(init) = has_init {
+                    let outcome = self.run(
+                        state,
+                        &contract,
+                        &address,
+                        sender,
+                        block,
+                        &init,
+                        init_args,
+                        Mode::Init,
+                        tx.gas_limit.saturating_sub(INSTANTIATE_BASE_GAS),
+                    );
+                    gas += outcome.gas_used;
+                    if let Err(e) = outcome.status {
+                        return fail(receipt, gas, e.to_string());
+                    }
+                    self.apply(state, &address, &outcome.changes);
+                    receipt.events = outcome.events;
+                }
+                let info = ContractInfo { code_hash: *code_hash, creator: sender, created_at: block.height };
+                store(state, StateKey::contract(&address), &info);
+                receipt.return_data = address.0.to_vec();
+                receipt.gas_used = gas.min(tx.gas_limit);
+                receipt
+            }
+            Action::Call { contract: address, method, args } => {
+                let Some(info) = load::<ContractInfo>(state, &StateKey::contract(address)) else {
+                    return fail(receipt, 0, format!("unknown contract {address}"));
+                };
+                let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
+                let contract = match self.vm.prepare(&code) {
+                    Ok(c) => c,
+                    Err(e) => return fail(receipt, 0, format!("stored code does not load: {e}")),
+                };
+                let outcome =
+                    self.run(state, &contract, address, sender, block, method, args, Mode::Call, tx.gas_limit);
+                match outcome.status {
+                    Ok(()) => {
+                        self.apply(state, address, &outcome.changes);
+                        receipt.gas_used = outcome.gas_used;
+                        receipt.return_data = outcome.return_data;
+                        receipt.events = outcome.events;
+                        receipt
+                    }
+                    Err(e) => fail(receipt, outcome.gas_used, e.to_string()),
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        state: &PendingState<'_>,
+        contract: &procura_vm::Contract,
+        address: &Address,
+        caller: Address,
+        block: &BlockContext,
+        method: &str,
+        input: &[u8],
+        mode: Mode,
+        gas_limit: u64,
+    ) -> procura_vm::Outcome {
+        let storage = ContractStorage { state, prefix: StateKey::storage_prefix(address) };
+        let ctx = CallContext { caller, contract: *address, block_height: block.height, block_time: block.time };
+        self.vm.execute(contract, CallRequest { ctx, method, input, gas_limit, mode }, &storage)
+    }
+
+    fn apply(&self, state: &mut PendingState<'_>, address: &Address, changes: &procura_vm::StateChanges) {
+        for (k, v) in changes.iter() {
+            state.put(StateKey::storage(address, k), v.clone());
+        }
+    }
+
+    /// A read-only call against committed state.
+    pub fn view(
+        &self,
+        committed: &dyn StateStore,
+        block: &BlockContext,
+        address: &Address,
+        method: &str,
+        args: &[u8],
+        gas_limit: u64,
+    ) -> Result<Vec<u8>, String> {
+        let state = PendingState::new(committed);
+        let info: ContractInfo =
+            load(&state, &StateKey::contract(address)).ok_or_else(|| format!("unknown contract {address}"))?;
+        let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
+        let contract = self.vm.prepare(&code).map_err(|e| e.to_string())?;
+        let outcome = self.run(&state, &contract, address, Address::ZERO, block, method, args, Mode::View, gas_limit);
+        outcome.status.map(|()| outcome.return_data).map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,67 @@
+//! Genesis: the chain's first state, from a config file (or the dev preset).
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisContract {
+    /// Name of a module in the contracts directory (`<name>.wasm`).
+    pub name: String,
+    /// Distinguishes several instances of the same code.
+    #[serde(default)]
+    pub salt: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisConfig {
+    pub chain_id: String,
+    /// Unix seconds; block 0's timestamp.
+    pub genesis_time: u64,
+    /// Validators' ed25519 public keys, hex.
+    pub validators: Vec<String>,
+    pub block_gas_limit: u64,
+    pub max_tx_bytes: usize,
+    /// Contracts deployed at genesis by the zero address, at
+    /// `contract_address(0, code_hash, salt)`.
+    pub contracts: Vec<GenesisContract>,
+}
+
+impl GenesisConfig {
+    /// A single-validator chain with every bundled contract deployed.
+    pub fn dev(validator_key_hex: String, contracts: Vec<String>) -> Self {
+        GenesisConfig {
+            chain_id: "procura-dev".into(),
+            genesis_time: 1_767_225_600,
+            validators: vec![validator_key_hex],
+            block_gas_limit: 10_000_000_000,
+            max_tx_bytes: 1024 * 1024,
+            contracts: contracts.into_iter().map(|name| GenesisContract { name, salt: 0 }).collect(),
+        }
+    }
+
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read genesis file {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("genesis file {} is not valid: {e}", path.display()))
+    }
+}
+
+/// The names of the compiled contracts in `dir` (every `<name>.wasm`), sorted.
+pub fn bundled_contracts(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut names = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        anyhow::anyhow!("cannot read the contracts directory {} ({e}): run scripts/build-contracts", dir.display())
+    })?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            names.push(path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+pub fn contract_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.wasm"))
+}

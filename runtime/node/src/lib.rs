@@ -1,0 +1,14 @@
+//! `procura-node`: turns the VM and the chain types into a running node.
+//!
+//! - [`executor`]: runs a block's transactions in order (proposer and
+//!   validators alike) and produces receipts and the state update.
+//! - [`chain`]: the database-backed chain: genesis, produce, apply.
+//! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
+
+pub mod api;
+pub mod chain;
+pub mod executor;
+pub mod genesis;
+pub mod keys;
+pub mod mempool;
+pub mod node;

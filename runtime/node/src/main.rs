@@ -1,0 +1,267 @@
+//! `procura`: the node and its command-line client.
+
+use anyhow::{anyhow, bail, Context};
+use clap::{Parser, Subcommand};
+use procura_chain::{account_address, Action, Transaction};
+use procura_node::genesis::{bundled_contracts, GenesisConfig};
+use procura_node::{keys, node};
+use procura_primitives::Address;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "procura", version, about = "Procura: procurement contracts on a deterministic Wasm chain")]
+struct Cli {
+    /// The node to talk to (client commands).
+    #[arg(long, global = true, default_value = "http://127.0.0.1:8645", env = "PROCURA_NODE")]
+    node: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or show signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Run a node.
+    Node(NodeArgs),
+    /// Upload a contract's code and instantiate it.
+    Deploy {
+        #[arg(long)]
+        key: PathBuf,
+        wasm: PathBuf,
+        /// Borsh-encoded init arguments, hex.
+        #[arg(long, default_value = "")]
+        init_args: String,
+        #[arg(long, default_value_t = 0)]
+        salt: u64,
+        #[arg(long, default_value_t = 200_000_000)]
+        gas: u64,
+    },
+    /// Call a contract method in a transaction.
+    Call {
+        #[arg(long)]
+        key: PathBuf,
+        contract: String,
+        method: String,
+        /// Borsh-encoded arguments, hex.
+        #[arg(default_value = "")]
+        args: String,
+        #[arg(long, default_value_t = 50_000_000)]
+        gas: u64,
+    },
+    /// Run a read-only call.
+    View {
+        contract: String,
+        method: String,
+        #[arg(default_value = "")]
+        args: String,
+    },
+    /// A transaction's status and receipt.
+    Tx { hash: String },
+    /// Alias of `tx`, for receipts.
+    Receipt { hash: String },
+    /// A block's header and transactions.
+    Block { height: u64 },
+    /// A state key's value with its Merkle proof (key as hex).
+    Proof {
+        key: String,
+        #[arg(long)]
+        height: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Generate a key and write its secret to FILE.
+    New { file: PathBuf },
+    /// Show the public key and account address of a key file.
+    Show { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct NodeArgs {
+    /// Single-validator development chain with the bundled contracts.
+    #[arg(long)]
+    dev: bool,
+    /// Data directory (database, module cache, dev key and genesis).
+    #[arg(long, default_value = ".procura")]
+    data: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8645")]
+    listen: SocketAddr,
+    /// Where the compiled contracts are (scripts/build-contracts).
+    #[arg(long, default_value = "artifacts/contracts")]
+    contracts: PathBuf,
+    /// Genesis file (not with --dev).
+    #[arg(long)]
+    genesis: Option<PathBuf>,
+    /// Validator key file (not with --dev).
+    #[arg(long)]
+    key: Option<PathBuf>,
+    #[arg(long, default_value_t = 200)]
+    block_interval_ms: u64,
+    #[arg(long, default_value_t = 5_000)]
+    max_block_txs: usize,
+    #[arg(long, default_value_t = 100_000)]
+    max_mempool: usize,
+}
+
+fn main() {
+    if let Err(e) = real_main() {
+        eprintln!("procura: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn real_main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Keys { command: KeysCommand::New { file } } => {
+            let key = keys::generate()?;
+            keys::save(&key, &file)?;
+            print_key(&key);
+        }
+        Command::Keys { command: KeysCommand::Show { file } } => print_key(&keys::load(&file)?),
+        Command::Node(args) => run_node(args)?,
+        Command::Deploy { key, wasm, init_args, salt, gas } => {
+            let key = keys::load(&key)?;
+            let code = std::fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+            let upload = submit_and_wait(&cli.node, &key, gas, Action::UploadCode { code })?;
+            let code_hash: [u8; 32] =
+                hex_field(&upload, "return_data")?.try_into().map_err(|_| anyhow!("bad code hash"))?;
+            println!("code {}", hex::encode(code_hash));
+            let init_args = hex::decode(&init_args).context("init args must be hex")?;
+            let inst = submit_and_wait(&cli.node, &key, gas, Action::Instantiate { code_hash, init_args, salt })?;
+            println!("contract {}", hex::encode(hex_field(&inst, "return_data")?));
+        }
+        Command::Call { key, contract, method, args, gas } => {
+            let key = keys::load(&key)?;
+            let contract = Address(parse32(&contract)?);
+            let args = hex::decode(&args).context("args must be hex")?;
+            let receipt = submit_and_wait(&cli.node, &key, gas, Action::Call { contract, method, args })?;
+            println!("{}", serde_json::to_string_pretty(&receipt)?);
+        }
+        Command::View { contract, method, args } => {
+            let v = post(&cli.node, "/v1/view", json!({ "contract": contract, "method": method, "args": args }))?;
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        Command::Tx { hash } | Command::Receipt { hash } => {
+            println!("{}", serde_json::to_string_pretty(&get(&cli.node, &format!("/v1/tx/{hash}"))?)?)
+        }
+        Command::Block { height } => {
+            println!("{}", serde_json::to_string_pretty(&get(&cli.node, &format!("/v1/blocks/{height}"))?)?)
+        }
+        Command::Proof { key, height } => {
+            let q = height.map(|h| format!("?height={h}")).unwrap_or_default();
+            println!("{}", serde_json::to_string_pretty(&get(&cli.node, &format!("/v1/state/{key}{q}"))?)?)
+        }
+    }
+    Ok(())
+}
+
+fn print_key(key: &ed25519_dalek::SigningKey) {
+    let pk = key.verifying_key().to_bytes();
+    println!("public key {}\naccount    {}", hex::encode(pk), account_address(&pk));
+}
+
+fn run_node(args: NodeArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.data)?;
+    let (genesis, key) = if args.dev {
+        if args.genesis.is_some() || args.key.is_some() {
+            bail!("--dev makes its own genesis and key; drop --genesis/--key or drop --dev");
+        }
+        let key = keys::load_or_create(&args.data.join("validator.key"))?;
+        let genesis_path = args.data.join("genesis.json");
+        let genesis = if genesis_path.exists() {
+            GenesisConfig::load(&genesis_path)?
+        } else {
+            let g =
+                GenesisConfig::dev(hex::encode(key.verifying_key().to_bytes()), bundled_contracts(&args.contracts)?);
+            std::fs::write(&genesis_path, serde_json::to_string_pretty(&g)?)?;
+            g
+        };
+        (genesis, key)
+    } else {
+        let genesis = args.genesis.as_deref().ok_or_else(|| anyhow!("give --genesis FILE and --key FILE, or --dev"))?;
+        let key = args.key.as_deref().ok_or_else(|| anyhow!("give --key FILE (the validator key)"))?;
+        (GenesisConfig::load(genesis)?, keys::load(key)?)
+    };
+    let config = node::NodeConfig {
+        data_dir: args.data,
+        listen: args.listen,
+        genesis,
+        contracts_dir: args.contracts,
+        key,
+        block_interval: Duration::from_millis(args.block_interval_ms),
+        max_block_txs: args.max_block_txs,
+        max_mempool: args.max_mempool,
+    };
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(node::run(config))
+}
+
+fn parse32(s: &str) -> anyhow::Result<[u8; 32]> {
+    hex::decode(s).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| anyhow!("expected 64 hex characters, got `{s}`"))
+}
+
+fn hex_field(v: &Value, field: &str) -> anyhow::Result<Vec<u8>> {
+    hex::decode(v[field].as_str().unwrap_or_default()).map_err(|e| anyhow!("bad {field}: {e}"))
+}
+
+fn get(node: &str, path: &str) -> anyhow::Result<Value> {
+    let mut resp = ureq::get(&format!("{node}{path}"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .map_err(|e| anyhow!("cannot reach the node at {node}: {e}"))?;
+    let status = resp.status();
+    let body: Value = resp.body_mut().read_json()?;
+    if !status.is_success() {
+        bail!("{}", body["error"].as_str().unwrap_or("request failed"));
+    }
+    Ok(body)
+}
+
+fn post(node: &str, path: &str, body: Value) -> anyhow::Result<Value> {
+    let mut resp = ureq::post(&format!("{node}{path}"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send_json(body)
+        .map_err(|e| anyhow!("cannot reach the node at {node}: {e}"))?;
+    let status = resp.status();
+    let body: Value = resp.body_mut().read_json()?;
+    if !status.is_success() {
+        bail!("{}", body["error"].as_str().unwrap_or("request failed"));
+    }
+    Ok(body)
+}
+
+/// Signs a transaction with the account's next nonce, submits it and waits
+/// for its receipt. Returns the receipt; a failed receipt is an error.
+fn submit_and_wait(node: &str, key: &ed25519_dalek::SigningKey, gas: u64, action: Action) -> anyhow::Result<Value> {
+    let head = get(node, "/v1/head")?;
+    let chain_id = head["chain_id"].as_str().unwrap_or_default().to_string();
+    let signer = key.verifying_key().to_bytes();
+    let nonce = get(node, &format!("/v1/accounts/{}", account_address(&signer)))?["next_nonce"].as_u64().unwrap_or(0);
+    let tx = Transaction { chain_id, signer, nonce, gas_limit: gas, action }.sign(key);
+    let hash = post(node, "/v1/tx", json!({ "tx": hex::encode(tx.encode()) }))?;
+    let hash = hash["hash"].as_str().unwrap_or_default().to_string();
+    for _ in 0..300 {
+        let status = get(node, &format!("/v1/tx/{hash}"))?;
+        if status["status"] == "committed" {
+            let receipt = status["receipt"].clone();
+            if receipt["status"] != "success" {
+                bail!("transaction {hash} failed: {}", receipt["error"].as_str().unwrap_or("?"));
+            }
+            return Ok(receipt);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("transaction {hash} was not committed within 30 s")
+}

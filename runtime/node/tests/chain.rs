@@ -1,0 +1,135 @@
+//! The chain end to end, in process: blocks of signed sealed-bid calls,
+//! two independent nodes agreeing on every root, proofs at old heights,
+//! refusal of tampered blocks, and persistence across reopen.
+
+mod common;
+use common::*;
+use procura_chain::ReceiptStatus;
+use procura_node::chain::ApplyError;
+use procura_state::{verify_proof, StateKey, StateProof};
+
+/// Produces a full tender in four blocks on a proposer chain.
+fn run_tender(chain: &mut procura_node::chain::Chain) -> Vec<procura_chain::Block> {
+    let buyer = user(1);
+    let bidders = [user(2), user(3), user(4)];
+    let mut blocks = Vec::new();
+    let bid_deadline = T0 + 1_000;
+    let reveal_deadline = T0 + 2_000;
+    let open = call(&buyer, 0, "open_tender", borsh::to_vec(&(params(bid_deadline, reveal_deadline),)).unwrap());
+    let mut txs = vec![open];
+    for (i, b) in bidders.iter().enumerate() {
+        let (_, _, c) = sealed(0, b, 500 + 100 * i as u128);
+        txs.push(call(b, 0, "submit_bid", borsh::to_vec(&(0u64, c)).unwrap()));
+    }
+    blocks.push(chain.produce(txs, T0 + 10).unwrap().0);
+    let reveals = bidders
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let (bid, salt, _) = sealed(0, b, 500 + 100 * i as u128);
+            call(b, 1, "reveal_bid", borsh::to_vec(&(0u64, bid, salt)).unwrap())
+        })
+        .collect();
+    blocks.push(chain.produce(reveals, bid_deadline).unwrap().0);
+    let close = vec![
+        call(&buyer, 1, "evaluate", borsh::to_vec(&(0u64,)).unwrap()),
+        call(&buyer, 2, "award", borsh::to_vec(&(0u64,)).unwrap()),
+        // Fails (wrong role) but is recorded and consumes its nonce.
+        call(&bidders[0], 2, "cancel", borsh::to_vec(&(0u64, String::from("no"))).unwrap()),
+    ];
+    let (b, receipts) = chain.produce(close, reveal_deadline).unwrap();
+    assert_eq!(receipts[0].status, ReceiptStatus::Success);
+    assert_eq!(receipts[1].status, ReceiptStatus::Success);
+    assert!(matches!(&receipts[2].status, ReceiptStatus::Failure(m) if m.contains("only the buyer")));
+    blocks.push(b);
+    blocks.push(
+        chain
+            .produce(vec![call(&buyer, 3, "finalize", borsh::to_vec(&(0u64,)).unwrap())], reveal_deadline + 60)
+            .unwrap()
+            .0,
+    );
+    blocks
+}
+
+#[test]
+fn two_nodes_fed_the_same_blocks_agree_on_every_root() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = open_chain(a_dir.path(), true);
+    let mut b = open_chain(b_dir.path(), false);
+    assert_eq!(a.genesis_hash().unwrap(), b.genesis_hash().unwrap());
+    let blocks = run_tender(&mut a);
+    for block in &blocks {
+        let receipts = b.apply(block).unwrap();
+        assert_eq!(procura_chain::block::receipts_root(&receipts), block.header.header.receipts_root);
+        assert_eq!(b.head(), &block.header.header);
+    }
+    assert_eq!(a.head().hash(), b.head().hash());
+    assert_eq!(a.head().state_root, b.head().state_root);
+    // The failed call still consumed the bidder's nonce.
+    let bidder = procura_chain::account_address(&user(2).verifying_key().to_bytes());
+    assert_eq!(b.account(&bidder).next_nonce, 3);
+}
+
+#[test]
+fn a_block_whose_roots_disagree_with_execution_is_refused() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = open_chain(a_dir.path(), true);
+    let mut b = open_chain(b_dir.path(), false);
+    let blocks = run_tender(&mut a);
+    let mut forged = blocks[0].clone();
+    forged.header.header.state_root = [9; 32];
+    forged.header = forged.header.header.clone().sign(&validator());
+    assert!(matches!(b.apply(&forged), Err(ApplyError::RootMismatch { what: "state", .. })));
+    assert_eq!(b.head().height, 0, "nothing was committed");
+    let mut by_stranger = blocks[0].clone();
+    by_stranger.header.header.proposer = user(9).verifying_key().to_bytes();
+    by_stranger.header = by_stranger.header.header.clone().sign(&user(9));
+    assert!(matches!(b.apply(&by_stranger), Err(ApplyError::NotValidator { .. })));
+    let mut replayed_tx = blocks[0].clone();
+    replayed_tx.txs.push(replayed_tx.txs[0].clone());
+    replayed_tx.header.header.tx_root = procura_chain::block::tx_root(&replayed_tx.txs);
+    replayed_tx.header = replayed_tx.header.header.clone().sign(&validator());
+    assert!(matches!(b.apply(&replayed_tx), Err(ApplyError::BadTx { .. })));
+    b.apply(&blocks[0]).unwrap();
+}
+
+#[test]
+fn values_at_old_heights_are_readable_with_proofs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = open_chain(dir.path(), true);
+    let blocks = run_tender(&mut chain);
+    let buyer = procura_chain::account_address(&user(1).verifying_key().to_bytes());
+    let key = StateKey::account(&buyer);
+    let at1 = StateProof::read(&chain.db, &key, 1).unwrap();
+    let nonce_at_1: procura_state::Account = borsh::from_slice(at1.value.as_ref().unwrap()).unwrap();
+    assert_eq!(nonce_at_1.next_nonce, 1);
+    verify_proof(&blocks[0].header.header.state_root, &at1).unwrap();
+    let now = StateProof::read(&chain.db, &key, 4).unwrap();
+    let nonce_now: procura_state::Account = borsh::from_slice(now.value.as_ref().unwrap()).unwrap();
+    assert_eq!(nonce_now.next_nonce, 4);
+    verify_proof(&chain.head().state_root, &now).unwrap();
+    assert!(verify_proof(&chain.head().state_root, &at1).is_err());
+    let mut tampered = now;
+    tampered.value = Some(borsh::to_vec(&procura_state::Account { next_nonce: 0 }).unwrap());
+    assert!(verify_proof(&chain.head().state_root, &tampered).is_err());
+    let absent = StateProof::read(&chain.db, &StateKey::account(&procura_primitives::Address([7; 32])), 4).unwrap();
+    assert!(absent.value.is_none());
+    verify_proof(&chain.head().state_root, &absent).unwrap();
+}
+
+#[test]
+fn a_reopened_node_continues_from_its_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = {
+        let mut chain = open_chain(dir.path(), true);
+        run_tender(&mut chain);
+        chain.head().clone()
+    };
+    let mut chain = open_chain(dir.path(), true);
+    assert_eq!(chain.head(), &head);
+    let buyer = user(1);
+    let next = call(&buyer, 4, "cancel", borsh::to_vec(&(0u64, String::from("x"))).unwrap());
+    let (block, receipts) = chain.produce(vec![next], head.timestamp).unwrap();
+    assert_eq!(block.header.header.prev_hash, head.hash());
+    assert!(matches!(&receipts[0].status, ReceiptStatus::Failure(m) if m.contains("cannot cancel")));
+}

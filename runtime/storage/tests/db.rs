@@ -1,0 +1,82 @@
+//! The database's promises: a block is all or nothing, the head moves with
+//! it, it survives reopening, and a foreign schema is refused with advice.
+
+use procura_chain::block::{receipts_root, tx_root};
+use procura_chain::{Block, BlockHeader, Receipt, ReceiptStatus};
+use procura_primitives::{Address, Event};
+use procura_state::{compute_update, StateStore};
+use procura_storage::{BlockCommit, Db, StorageError, SCHEMA_VERSION};
+use std::collections::BTreeMap;
+
+fn block(height: u64, state_root: [u8; 32]) -> Block {
+    let header = BlockHeader {
+        height,
+        prev_hash: [height as u8; 32],
+        timestamp: 1_000 + height,
+        proposer: [1; 32],
+        tx_root: tx_root(&[]),
+        state_root,
+        receipts_root: receipts_root(&[]),
+    };
+    Block { header: procura_chain::SignedHeader { header, signature: [0; 64] }, txs: vec![] }
+}
+
+fn receipt(topic: &str) -> Receipt {
+    Receipt {
+        tx_hash: [5; 32],
+        status: ReceiptStatus::Success,
+        gas_used: 10,
+        return_data: vec![],
+        events: vec![Event { contract: Address([3; 32]), topic: topic.into(), payload: vec![1] }],
+    }
+}
+
+#[test]
+fn blocks_state_and_indexes_commit_together_and_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = Db::open(dir.path()).unwrap();
+        assert_eq!(db.head().unwrap(), None);
+        for h in 0..3u64 {
+            let mut changes = BTreeMap::new();
+            changes.insert(format!("key{h}").into_bytes(), Some(vec![h as u8]));
+            let update = compute_update(&db, h, changes).unwrap();
+            let b = block(h, update.root);
+            db.commit_block(BlockCommit {
+                block: &b,
+                receipts: &[receipt(if h == 1 { "b" } else { "a" })],
+                state: &update,
+            })
+            .unwrap();
+        }
+    }
+    let db = Db::open(dir.path()).unwrap();
+    assert_eq!(db.head().unwrap(), Some(2));
+    assert_eq!(db.block(1).unwrap().unwrap().header.header.timestamp, 1_001);
+    let stored = db.block(1).unwrap().unwrap();
+    assert_eq!(db.height_of(&stored.header.hash()).unwrap(), Some(1));
+    assert_eq!(db.height_of(&[0xee; 32]).unwrap(), None);
+    assert_eq!(db.latest(b"key1").unwrap(), Some(vec![1]));
+    assert_eq!(db.latest_next(b"key", Some(b"key0")).unwrap().unwrap().0, b"key1".to_vec());
+    let contract = Address([3; 32]);
+    assert_eq!(db.events(&contract, None, 10).unwrap().len(), 3);
+    let only_b = db.events(&contract, Some("b"), 10).unwrap();
+    assert_eq!((only_b.len(), only_b[0].0), (1, 1));
+    assert_eq!(db.receipts(2).unwrap().len(), 1);
+}
+
+#[test]
+fn a_database_of_another_schema_is_refused_with_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = Db::open(dir.path()).unwrap();
+        db.raw_put("meta", b"schema_version", &(SCHEMA_VERSION + 1).to_be_bytes()).unwrap();
+    }
+    match Db::open(dir.path()) {
+        Err(e @ StorageError::Schema { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains("schema version 2") && msg.contains("new --data directory"), "{msg}");
+        }
+        other => panic!("expected a schema error, got {:?}", other.err()),
+    }
+}
