@@ -35,7 +35,7 @@ impl NodeProcess {
             .arg("--data")
             .arg(data)
             .arg("--contracts")
-            .arg(super::contracts_dir())
+            .arg(crate::common::contracts_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
