@@ -2,7 +2,8 @@
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Parser, Subcommand};
-use procura_chain::{account_address, Action, Transaction};
+use procura_chain::{account_address, Action};
+use procura_client::{hex_field, Client};
 use procura_node::genesis::{bundled_contracts, GenesisConfig};
 use procura_node::{keys, node};
 use procura_primitives::Address;
@@ -147,18 +148,19 @@ fn real_main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&receipt)?);
         }
         Command::View { contract, method, args } => {
-            let v = post(&cli.node, "/v1/view", json!({ "contract": contract, "method": method, "args": args }))?;
+            let v = Client::new(&cli.node)
+                .post("/v1/view", json!({ "contract": contract, "method": method, "args": args }))?;
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         Command::Tx { hash } | Command::Receipt { hash } => {
-            println!("{}", serde_json::to_string_pretty(&get(&cli.node, &format!("/v1/tx/{hash}"))?)?)
+            println!("{}", serde_json::to_string_pretty(&Client::new(&cli.node).get(&format!("/v1/tx/{hash}"))?)?)
         }
         Command::Block { height } => {
-            println!("{}", serde_json::to_string_pretty(&get(&cli.node, &format!("/v1/blocks/{height}"))?)?)
+            println!("{}", serde_json::to_string_pretty(&Client::new(&cli.node).get(&format!("/v1/blocks/{height}"))?)?)
         }
         Command::Proof { key, height } => {
             let q = height.map(|h| format!("?height={h}")).unwrap_or_default();
-            println!("{}", serde_json::to_string_pretty(&get(&cli.node, &format!("/v1/state/{key}{q}"))?)?)
+            println!("{}", serde_json::to_string_pretty(&Client::new(&cli.node).get(&format!("/v1/state/{key}{q}"))?)?)
         }
     }
     Ok(())
@@ -208,60 +210,12 @@ fn parse32(s: &str) -> anyhow::Result<[u8; 32]> {
     hex::decode(s).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| anyhow!("expected 64 hex characters, got `{s}`"))
 }
 
-fn hex_field(v: &Value, field: &str) -> anyhow::Result<Vec<u8>> {
-    hex::decode(v[field].as_str().unwrap_or_default()).map_err(|e| anyhow!("bad {field}: {e}"))
-}
-
-fn get(node: &str, path: &str) -> anyhow::Result<Value> {
-    let mut resp = ureq::get(&format!("{node}{path}"))
-        .config()
-        .http_status_as_error(false)
-        .build()
-        .call()
-        .map_err(|e| anyhow!("cannot reach the node at {node}: {e}"))?;
-    let status = resp.status();
-    let body: Value = resp.body_mut().read_json()?;
-    if !status.is_success() {
-        bail!("{}", body["error"].as_str().unwrap_or("request failed"));
-    }
-    Ok(body)
-}
-
-fn post(node: &str, path: &str, body: Value) -> anyhow::Result<Value> {
-    let mut resp = ureq::post(&format!("{node}{path}"))
-        .config()
-        .http_status_as_error(false)
-        .build()
-        .send_json(body)
-        .map_err(|e| anyhow!("cannot reach the node at {node}: {e}"))?;
-    let status = resp.status();
-    let body: Value = resp.body_mut().read_json()?;
-    if !status.is_success() {
-        bail!("{}", body["error"].as_str().unwrap_or("request failed"));
-    }
-    Ok(body)
-}
-
-/// Signs a transaction with the account's next nonce, submits it and waits
-/// for its receipt. Returns the receipt; a failed receipt is an error.
+/// Submits and waits; a failed receipt is an error.
 fn submit_and_wait(node: &str, key: &ed25519_dalek::SigningKey, gas: u64, action: Action) -> anyhow::Result<Value> {
-    let head = get(node, "/v1/head")?;
-    let chain_id = head["chain_id"].as_str().unwrap_or_default().to_string();
-    let signer = key.verifying_key().to_bytes();
-    let nonce = get(node, &format!("/v1/accounts/{}", account_address(&signer)))?["next_nonce"].as_u64().unwrap_or(0);
-    let tx = Transaction { chain_id, signer, nonce, gas_limit: gas, action }.sign(key);
-    let hash = post(node, "/v1/tx", json!({ "tx": hex::encode(tx.encode()) }))?;
-    let hash = hash["hash"].as_str().unwrap_or_default().to_string();
-    for _ in 0..300 {
-        let status = get(node, &format!("/v1/tx/{hash}"))?;
-        if status["status"] == "committed" {
-            let receipt = status["receipt"].clone();
-            if receipt["status"] != "success" {
-                bail!("transaction {hash} failed: {}", receipt["error"].as_str().unwrap_or("?"));
-            }
-            return Ok(receipt);
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    let status = Client::new(node).submit(key, gas, action)?;
+    let receipt = status["receipt"].clone();
+    if receipt["status"] != "success" {
+        bail!("transaction {} failed: {}", receipt["tx_hash"], receipt["error"].as_str().unwrap_or("?"));
     }
-    bail!("transaction {hash} was not committed within 30 s")
+    Ok(receipt)
 }
