@@ -4,8 +4,10 @@
 //!   validators alike) and produces receipts and the state update.
 //! - [`chain`]: the database-backed chain: genesis, produce, apply.
 //! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
+//! - [`audit`]: re-execute and check a whole chain from genesis.
 
 pub mod api;
+pub mod audit;
 pub mod chain;
 pub mod executor;
 pub mod genesis;

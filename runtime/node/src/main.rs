@@ -75,6 +75,26 @@ enum Command {
         #[arg(long)]
         height: Option<u64>,
     },
+    /// Auditor tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-execute a stopped node's chain from genesis in a fresh state and
+    /// check every hash, signature, root, receipt and state entry.
+    Verify {
+        #[arg(long, default_value = ".procura")]
+        data: PathBuf,
+        /// Genesis file (default: DATA/genesis.json, as a dev node writes it).
+        #[arg(long)]
+        genesis: Option<PathBuf>,
+        #[arg(long, default_value = "artifacts/contracts")]
+        contracts: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -157,6 +177,21 @@ fn real_main() -> anyhow::Result<()> {
         }
         Command::Block { height } => {
             println!("{}", serde_json::to_string_pretty(&Client::new(&cli.node).get(&format!("/v1/blocks/{height}"))?)?)
+        }
+        Command::Audit { command: AuditCommand::Verify { data, genesis, contracts } } => {
+            let genesis = GenesisConfig::load(&genesis.unwrap_or_else(|| data.join("genesis.json")))?;
+            let db = procura_storage::Db::open(&data.join("db"))?;
+            let report = procura_node::audit::verify(&db, genesis, &contracts, true)?;
+            let secs = report.elapsed.as_secs_f64().max(1e-9);
+            println!(
+                "verified {} blocks and {} transactions from genesis in {:.2} s ({:.0} blocks/s, {:.0} txs/s); head {}",
+                report.blocks,
+                report.txs,
+                secs,
+                report.blocks as f64 / secs,
+                report.txs as f64 / secs,
+                hex::encode(report.head_hash)
+            );
         }
         Command::Proof { key, height } => {
             let q = height.map(|h| format!("?height={h}")).unwrap_or_default();

@@ -8,49 +8,6 @@ use procura_chain::ReceiptStatus;
 use procura_node::chain::ApplyError;
 use procura_state::{verify_proof, StateKey, StateProof};
 
-/// Produces a full tender in four blocks on a proposer chain.
-fn run_tender(chain: &mut procura_node::chain::Chain) -> Vec<procura_chain::Block> {
-    let buyer = user(1);
-    let bidders = [user(2), user(3), user(4)];
-    let mut blocks = Vec::new();
-    let bid_deadline = T0 + 1_000;
-    let reveal_deadline = T0 + 2_000;
-    let open = call(&buyer, 0, "open_tender", borsh::to_vec(&(params(bid_deadline, reveal_deadline),)).unwrap());
-    let mut txs = vec![open];
-    for (i, b) in bidders.iter().enumerate() {
-        let (_, _, c) = sealed(0, b, 500 + 100 * i as u128);
-        txs.push(call(b, 0, "submit_bid", borsh::to_vec(&(0u64, c)).unwrap()));
-    }
-    blocks.push(chain.produce(txs, T0 + 10).unwrap().0);
-    let reveals = bidders
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let (bid, salt, _) = sealed(0, b, 500 + 100 * i as u128);
-            call(b, 1, "reveal_bid", borsh::to_vec(&(0u64, bid, salt)).unwrap())
-        })
-        .collect();
-    blocks.push(chain.produce(reveals, bid_deadline).unwrap().0);
-    let close = vec![
-        call(&buyer, 1, "evaluate", borsh::to_vec(&(0u64,)).unwrap()),
-        call(&buyer, 2, "award", borsh::to_vec(&(0u64,)).unwrap()),
-        // Fails (wrong role) but is recorded and consumes its nonce.
-        call(&bidders[0], 2, "cancel", borsh::to_vec(&(0u64, String::from("no"))).unwrap()),
-    ];
-    let (b, receipts) = chain.produce(close, reveal_deadline).unwrap();
-    assert_eq!(receipts[0].status, ReceiptStatus::Success);
-    assert_eq!(receipts[1].status, ReceiptStatus::Success);
-    assert!(matches!(&receipts[2].status, ReceiptStatus::Failure(m) if m.contains("only the buyer")));
-    blocks.push(b);
-    blocks.push(
-        chain
-            .produce(vec![call(&buyer, 3, "finalize", borsh::to_vec(&(0u64,)).unwrap())], reveal_deadline + 60)
-            .unwrap()
-            .0,
-    );
-    blocks
-}
-
 #[test]
 fn two_nodes_fed_the_same_blocks_agree_on_every_root() {
     let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -27,8 +27,8 @@ const KEY_HEAD: &[u8] = b"head";
 
 #[derive(Debug, Error)]
 pub enum StorageError {
-    #[error("cannot open the database at {path}: {source}")]
-    Open { path: PathBuf, source: rocksdb::Error },
+    #[error("cannot open the database at {path}: {reason} (if a node is running on it, stop it first)")]
+    Open { path: PathBuf, reason: rocksdb::Error },
     #[error(
         "the database at {path} was written by schema version {found}; this procura reads version {expected}. \
          Use a new --data directory, or export the chain with the procura that wrote it and import it here"
@@ -67,7 +67,7 @@ impl Db {
         opts.create_missing_column_families(true);
         let cfs = ALL.iter().map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)
-            .map_err(|source| StorageError::Open { path: path.to_path_buf(), source })?;
+            .map_err(|reason| StorageError::Open { path: path.to_path_buf(), reason })?;
         let this = Db { db, path: path.to_path_buf() };
         match this.db.get_cf(this.cf(META), KEY_SCHEMA)? {
             None => this.db.put_cf(this.cf(META), KEY_SCHEMA, SCHEMA_VERSION.to_be_bytes())?,
