@@ -36,7 +36,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let validator = SigningKey::from_bytes(&[0x11; 32]);
     let genesis = GenesisConfig::dev(hex::encode(validator.verifying_key().to_bytes()), vec!["sealed-bid".into()]);
-    let mut chain = Chain::open(dir.path(), genesis, &contracts_dir(), Some(validator)).unwrap();
+    let mut chain = Chain::open(dir.path(), genesis.clone(), &contracts_dir(), Some(validator)).unwrap();
     let code = std::fs::read(contracts_dir().join("sealed-bid.wasm")).unwrap();
     let contract = contract_address(&Address::ZERO, &procura_vm::code_hash(&code), 0);
     let buyer = SigningKey::from_bytes(&[1; 32]);
@@ -96,4 +96,16 @@ fn main() {
     );
     println!("  per-tx cost split (µs): admission (decode + ed25519 verify + nonce) {:.2}, execute {:.2}, state tree {:.2}, commit {:.2}; sum {:.2}",
         per_tx(admit_t), per_tx(exec_t), per_tx(state_t), per_tx(commit_t), floor_us);
+
+    // Audit replay of the same chain from genesis on a fresh node.
+    drop(chain);
+    let db = procura_storage::Db::open(&dir.path().join("db")).unwrap();
+    let report = procura_node::audit::verify(&db, genesis, &contracts_dir(), false).unwrap();
+    println!(
+        "  audit replay        {:>10.0} txs/s ({} blocks, {} txs re-executed and checked in {:.2} s)",
+        report.txs as f64 / report.elapsed.as_secs_f64(),
+        report.blocks,
+        report.txs,
+        report.elapsed.as_secs_f64()
+    );
 }
