@@ -1,8 +1,7 @@
 //! `procura-chain`: what the chain records. Today: signed transactions
 //! ([`tx`]), their admission checks ([`admission`]), receipts
 //! ([`receipt`]), and signed, hash-linked blocks ([`block`]) with Merkle
-//! roots ([`merkle`]). Authenticated state, storage and execution follow
-//! (issue 3).
+//! roots ([`merkle`]).
 
 pub mod admission;
 pub mod block;

@@ -31,7 +31,7 @@ pub enum StorageError {
     Open { path: PathBuf, reason: rocksdb::Error },
     #[error(
         "the database at {path} was written by schema version {found}; this procura reads version {expected}. \
-         Use a new --data directory, or export the chain with the procura that wrote it and import it here"
+         Use a new --data directory, or run the procura version that wrote it"
     )]
     Schema { path: PathBuf, found: u32, expected: u32 },
     #[error("database error: {0}")]
