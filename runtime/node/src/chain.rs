@@ -73,8 +73,20 @@ impl Chain {
         };
         let executor = Executor { vm: Arc::new(vm) };
         let head = match db.head()? {
-            Some(h) => db.block(h)?.ok_or_else(|| anyhow::anyhow!("head block {h} is missing"))?.header.header,
+            Some(h) => {
+                if db.genesis_config_hash()?.as_deref() != Some(genesis.hash().as_slice()) {
+                    anyhow::bail!(
+                        "the chain in {} was created from another genesis configuration; \
+                         use the genesis file it was made with, or a new data directory",
+                        data_dir.display()
+                    );
+                }
+                db.block(h)?.ok_or_else(|| anyhow::anyhow!("head block {h} is missing"))?.header.header
+            }
             None => {
+                // The config hash first: a crash before genesis commits
+                // leaves no head, and genesis is simply built again.
+                db.set_genesis_config_hash(&genesis.hash())?;
                 let block = build_genesis(&db, &executor, &genesis, contracts_dir)?;
                 block.header.header
             }

@@ -39,6 +39,13 @@ impl GenesisConfig {
         }
     }
 
+    /// sha256 of the configuration's JSON (fields in declaration order), so
+    /// a data directory can tell which genesis it was made from.
+    pub fn hash(&self) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(serde_json::to_vec(self).expect("serialises")).into()
+    }
+
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read genesis file {}: {e}", path.display()))?;

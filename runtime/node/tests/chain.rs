@@ -75,6 +75,16 @@ fn values_at_old_heights_are_readable_with_proofs() {
 }
 
 #[test]
+fn a_data_directory_refuses_another_genesis() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open_chain(dir.path(), true));
+    let mut other = genesis();
+    other.chain_id = "another-chain".into();
+    let err = procura_node::chain::Chain::open(dir.path(), other, &contracts_dir(), None).err().expect("refused");
+    assert!(err.to_string().contains("another genesis configuration"), "{err}");
+}
+
+#[test]
 fn a_reopened_node_continues_from_its_head() {
     let dir = tempfile::tempdir().unwrap();
     let head = {

@@ -24,6 +24,7 @@ const ALL: [&str; 9] = [META, BLOCKS, BLOCK_HASH, TX_INDEX, RECEIPTS, JMT_NODES,
 
 const KEY_SCHEMA: &[u8] = b"schema_version";
 const KEY_HEAD: &[u8] = b"head";
+const KEY_GENESIS_CONFIG: &[u8] = b"genesis_config";
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -87,6 +88,18 @@ impl Db {
 
     fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
         self.db.cf_handle(name).expect("column families are created at open")
+    }
+
+    /// sha256 of the genesis configuration this database was created from.
+    pub fn genesis_config_hash(&self) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.db.get_cf(self.cf(META), KEY_GENESIS_CONFIG)?)
+    }
+
+    /// Records the genesis configuration's hash, once, when genesis is built.
+    pub fn set_genesis_config_hash(&self, hash: &[u8; 32]) -> Result<(), StorageError> {
+        let mut opts = WriteOptions::default();
+        opts.set_sync(true);
+        Ok(self.db.put_cf_opt(self.cf(META), KEY_GENESIS_CONFIG, hash, &opts)?)
     }
 
     /// Height of the last committed block, `None` for an empty database.

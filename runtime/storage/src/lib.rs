@@ -5,7 +5,7 @@
 //!
 //! | column family | key | value |
 //! |---|---|---|
-//! | `meta` | `schema_version` / `head` | u32 / u64 height |
+//! | `meta` | `schema_version` / `head` / `genesis_config` | u32 / u64 height / sha256 of the genesis config |
 //! | `blocks` | height u64 | `Block` (Borsh) |
 //! | `block_hash` | block hash (32) | height u64 |
 //! | `tx_index` | tx hash (32) | height u64 ‖ index u32 |
