@@ -55,6 +55,21 @@ pub fn admit(
         return Err(AdmissionError::TooLarge { size: bytes.len(), limit: rules.max_tx_bytes });
     }
     let signed = SignedTransaction::decode(bytes).map_err(|e| AdmissionError::Undecodable(e.to_string()))?;
+    check(&signed, rules, state)?;
+    Ok(signed)
+}
+
+/// The checks of [`admit`] for a transaction already decoded (a block's),
+/// without encoding it again: its size is measured, not re-serialised.
+pub fn check(
+    signed: &SignedTransaction,
+    rules: &AdmissionRules,
+    state: &dyn AccountView,
+) -> Result<(), AdmissionError> {
+    let size = borsh::object_length(signed).map_err(|e| AdmissionError::Undecodable(e.to_string()))?;
+    if size > rules.max_tx_bytes {
+        return Err(AdmissionError::TooLarge { size, limit: rules.max_tx_bytes });
+    }
     let tx = &signed.tx;
     if tx.chain_id != rules.chain_id {
         return Err(AdmissionError::WrongChain { expected: rules.chain_id.clone(), found: tx.chain_id.clone() });
@@ -82,7 +97,7 @@ pub fn admit(
         Action::Call { contract, .. } if !state.has_contract(contract) => {
             Err(AdmissionError::UnknownContract(contract.to_hex()))
         }
-        _ => Ok(signed),
+        _ => Ok(()),
     }
 }
 

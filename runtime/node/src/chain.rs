@@ -148,8 +148,7 @@ impl Chain {
         let empty = Default::default();
         let mut view = NonceView::new(&self.db, &empty);
         for (index, tx) in block.txs.iter().enumerate() {
-            let bytes = tx.encode();
-            procura_chain::admit(&bytes, &self.rules, &view).map_err(|error| ApplyError::BadTx {
+            procura_chain::check(tx, &self.rules, &view).map_err(|error| ApplyError::BadTx {
                 height: h.height,
                 index,
                 error,
@@ -195,7 +194,7 @@ impl Chain {
             if gas.saturating_add(tx.tx.gas_limit) > self.rules.block_gas_limit {
                 break;
             }
-            if procura_chain::admit(&tx.encode(), &self.rules, &view).is_ok() {
+            if procura_chain::check(&tx, &self.rules, &view).is_ok() {
                 gas += tx.tx.gas_limit;
                 view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
                 out.push(tx);

@@ -45,36 +45,8 @@ impl<'a> PendingState<'a> {
     }
 
     fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
-        let mut cursor = after.map(|a| a.to_vec());
-        loop {
-            let base = self.committed.latest_next(prefix, cursor.as_deref()).expect("state store read failed");
-            let lower = match &cursor {
-                Some(c) if c.as_slice() >= prefix => std::ops::Bound::Excluded(c.clone()),
-                _ => std::ops::Bound::Included(prefix.to_vec()),
-            };
-            let pending =
-                self.writes.range((lower, std::ops::Bound::Unbounded)).next().filter(|(k, _)| k.starts_with(prefix));
-            let (key, value) = match (base, pending) {
-                (None, None) => return None,
-                (Some((bk, bv)), None) => (bk, Some(bv)),
-                (None, Some((pk, pv))) => (pk.clone(), pv.clone()),
-                (Some((bk, bv)), Some((pk, pv))) => {
-                    if *pk <= bk {
-                        (pk.clone(), pv.clone())
-                    } else {
-                        (bk, Some(bv))
-                    }
-                }
-            };
-            let value = match self.writes.get(&key) {
-                Some(p) => p.clone(),
-                None => value,
-            };
-            match value {
-                Some(v) => return Some((key, v)),
-                None => cursor = Some(key),
-            }
-        }
+        let base = |cursor: Option<&[u8]>| self.committed.latest_next(prefix, cursor).expect("state store read failed");
+        procura_vm::state::merged_next(&self.writes, base, prefix, after).0
     }
 }
 

@@ -71,6 +71,42 @@ impl Storage for MemStorage {
     }
 }
 
+/// The first entry with `prefix` after `after` of `pending` writes layered
+/// over a base whose own next entry (for a cursor) `base_next` returns.
+/// Removed keys (`None`) are skipped and counted. Shared by a call's overlay
+/// and the node's block-level pending state.
+pub fn merged_next(
+    pending: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    base_next: impl Fn(Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)>,
+    prefix: &[u8],
+    after: Option<&[u8]>,
+) -> (Option<(Vec<u8>, Vec<u8>)>, usize) {
+    let mut cursor: Option<Vec<u8>> = after.map(|a| a.to_vec());
+    let mut skipped = 0;
+    loop {
+        let base = base_next(cursor.as_deref());
+        let next_pending = first_after(pending, prefix, cursor.as_deref()).next();
+        let key = match (&base, next_pending) {
+            (None, None) => return (None, skipped),
+            (Some((bk, _)), None) => bk.clone(),
+            (None, Some((pk, _))) => pk.clone(),
+            (Some((bk, _)), Some((pk, _))) => pk.min(bk).clone(),
+        };
+        // A pending change shadows the base's value for the same key.
+        let value = match pending.get(&key) {
+            Some(change) => change.clone(),
+            None => base.map(|(_, v)| v),
+        };
+        match value {
+            Some(v) => return (Some((key, v)), skipped),
+            None => {
+                skipped += 1;
+                cursor = Some(key);
+            }
+        }
+    }
+}
+
 /// Pending writes of one call layered over the base storage.
 pub struct Overlay<'a> {
     base: &'a dyn Storage,
@@ -106,40 +142,10 @@ impl<'a> Overlay<'a> {
         existed
     }
 
-    /// Merges the base's next entry with the overlay's, skipping keys the
-    /// overlay removed. Also returns how many removed keys were skipped, so
-    /// the host can charge for that work.
+    /// The next entry of the overlay over its base, skipping keys the call
+    /// removed; also returns how many it skipped, so the host can charge.
     pub fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> (Option<(Vec<u8>, Vec<u8>)>, usize) {
-        let mut cursor: Option<Vec<u8>> = after.map(|a| a.to_vec());
-        let mut skipped = 0;
-        loop {
-            let base = self.base.next(prefix, cursor.as_deref());
-            let pending = first_after(&self.changes.0, prefix, cursor.as_deref()).next();
-            let (key, value) = match (base, pending) {
-                (None, None) => return (None, skipped),
-                (Some((bk, bv)), None) => (bk, Some(bv)),
-                (None, Some((pk, pv))) => (pk.clone(), pv.clone()),
-                (Some((bk, bv)), Some((pk, pv))) => {
-                    if pk <= &bk {
-                        (pk.clone(), pv.clone())
-                    } else {
-                        (bk, Some(bv))
-                    }
-                }
-            };
-            // A base key shadowed by a pending change takes the change's value.
-            let value = match self.changes.0.get(&key) {
-                Some(pending) => pending.clone(),
-                None => value,
-            };
-            match value {
-                Some(v) => return (Some((key, v)), skipped),
-                None => {
-                    skipped += 1;
-                    cursor = Some(key);
-                }
-            }
-        }
+        merged_next(&self.changes.0, |cursor| self.base.next(prefix, cursor), prefix, after)
     }
 
     pub fn into_changes(self) -> StateChanges {
