@@ -27,6 +27,7 @@ mod sys {
         pub fn ed25519_verify(sig: i32, pk: i32, msg: i32, msg_len: i32) -> i32;
         pub fn abort(ptr: i32, len: i32) -> !;
         pub fn debug_log(ptr: i32, len: i32);
+        pub fn call_view(addr: i32, mptr: i32, mlen: i32, aptr: i32, alen: i32) -> i64;
     }
 }
 
@@ -111,6 +112,19 @@ mod imp {
     pub fn log(msg: &str) {
         unsafe { sys::debug_log(p(msg.as_ptr()), msg.len() as i32) }
     }
+    pub fn call_view(target: &Address, method: &str, args: &[u8]) -> Result<Vec<u8>, alloc::string::String> {
+        let code = unsafe {
+            sys::call_view(
+                p(target.0.as_ptr()),
+                p(method.as_ptr()),
+                method.len() as i32,
+                p(args.as_ptr()),
+                args.len() as i32,
+            )
+        };
+        let packed = read_buffer(code).unwrap_or_default();
+        borsh::from_slice(&packed).unwrap_or_else(|_| Err("the host returned an undecodable call result".into()))
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -171,4 +185,10 @@ pub fn abort(msg: &str) -> ! {
 /// Debug output: visible in the call's outcome, never affects results.
 pub fn log(msg: &str) {
     imp::log(msg)
+}
+/// Runs view `method` of the contract at `target` with Borsh-encoded `args`
+/// and returns its Borsh-encoded result, or the view's failure message. The
+/// view is read-only and its gas is charged to this call.
+pub fn call_view(target: &Address, method: &str, args: &[u8]) -> Result<Vec<u8>, alloc::string::String> {
+    imp::call_view(target, method, args)
 }

@@ -10,14 +10,20 @@
 //! ```
 
 use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use procura_primitives::{Address, Event};
 use std::thread_local;
 
+/// Answers `cross::view` calls to one mocked contract: `(method, args)` to
+/// the Borsh-encoded result or a failure message.
+pub type MockContract = Rc<dyn Fn(&str, &[u8]) -> Result<Vec<u8>, String>>;
+
 #[derive(Clone, Default)]
 struct State {
+    other_contracts: BTreeMap<Address, MockContract>,
     storage: BTreeMap<Vec<u8>, Vec<u8>>,
     caller: Address,
     contract: Address,
@@ -81,6 +87,19 @@ impl MockHost {
     }
     pub fn logs() -> Vec<String> {
         with(|s| s.logs.clone())
+    }
+
+    /// Puts a contract at `address` for `cross::view` calls to reach. The
+    /// handler gets the method name and the Borsh-encoded arguments.
+    pub fn mock_contract(address: Address, handler: impl Fn(&str, &[u8]) -> Result<Vec<u8>, String> + 'static) {
+        let handler: MockContract = Rc::new(handler);
+        with(|s| s.other_contracts.insert(address, handler));
+    }
+
+    /// Removes a mocked contract: later calls to it fail as on a chain
+    /// where nothing is deployed there.
+    pub fn remove_contract(address: Address) {
+        with(|s| s.other_contracts.remove(&address));
     }
 
     /// Runs a contract method as the host would: if it returns `Err`, every
@@ -178,5 +197,13 @@ pub mod host_impl {
     }
     pub fn log(msg: &str) {
         with(|s| s.logs.push(msg.to_string()));
+    }
+    pub fn call_view(target: &Address, method: &str, args: &[u8]) -> Result<Vec<u8>, String> {
+        // Clone the handler out first: it may itself use the mock host.
+        let handler = with(|s| s.other_contracts.get(target).cloned());
+        match handler {
+            Some(h) => h(method, args),
+            None => Err(alloc::format!("no contract at {target}")),
+        }
     }
 }

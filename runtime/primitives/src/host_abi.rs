@@ -37,6 +37,7 @@ pub mod import {
     pub const ED25519_VERIFY: &str = "ed25519_verify";
     pub const ABORT: &str = "abort";
     pub const DEBUG_LOG: &str = "debug_log";
+    pub const CALL_VIEW: &str = "call_view";
 
     /// Every import name, for the upload validator.
     pub const ALL: &[&str] = &[
@@ -58,5 +59,6 @@ pub mod import {
         ED25519_VERIFY,
         ABORT,
         DEBUG_LOG,
+        CALL_VIEW,
     ];
 }
