@@ -251,6 +251,14 @@ fn build_genesis(db: &Db, executor: &Executor, genesis: &GenesisConfig, contract
         state.put(StateKey::code(&prepared.code_hash), Some(code));
         let info = ContractInfo { code_hash: prepared.code_hash, creator: Address::ZERO, created_at: 0 };
         state.put(StateKey::contract(&address), Some(borsh::to_vec(&info)?));
+        if let Some(args) = &c.init_args {
+            let args = hex::decode(args)
+                .map_err(|e| anyhow::anyhow!("genesis contract {}: init_args is not hex ({e})", c.name))?;
+            let block = BlockContext { height: 0, time: genesis.genesis_time };
+            executor
+                .genesis_init(&mut state, &prepared, &address, &block, &args)
+                .map_err(|e| anyhow::anyhow!("genesis contract {}: init failed: {e}", c.name))?;
+        }
     }
     let update = compute_update(db, 0, state.writes)?;
     let proposer = genesis

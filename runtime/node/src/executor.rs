@@ -5,7 +5,7 @@
 use procura_chain::{account_address, contract_address, Action, Receipt, ReceiptStatus, SignedTransaction};
 use procura_primitives::Address;
 use procura_state::{compute_update, Account, ContractInfo, StateKey, StateStore, StateUpdate};
-use procura_vm::{CallContext, CallRequest, Mode, Storage, Vm};
+use procura_vm::{CallContext, CallRequest, ContractWorld, Mode, Storage, Vm};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub const UPLOAD_BASE_GAS: u64 = 100_000;
 pub const UPLOAD_GAS_PER_BYTE: u64 = 20;
 pub const INSTANTIATE_BASE_GAS: u64 = 50_000;
+/// Gas for each genesis contract's `#[init]`.
+pub const GENESIS_INIT_GAS: u64 = 100_000_000;
 
 /// The block being built or checked.
 pub struct BlockContext {
@@ -66,6 +68,31 @@ impl Storage for ContractStorage<'_, '_> {
         let full_after = after.map(|a| [self.prefix.as_slice(), a].concat());
         self.state.next(&full_prefix, full_after.as_deref()).map(|(k, v)| (k[self.prefix.len()..].to_vec(), v))
     }
+}
+
+/// Every deployed contract as of the running block, for `call_view`.
+struct BlockContracts<'s, 'a> {
+    vm: &'s Vm,
+    state: &'s PendingState<'a>,
+}
+
+impl ContractWorld for BlockContracts<'_, '_> {
+    fn contract_at(&self, address: &Address) -> Option<(Arc<procura_vm::Contract>, Box<dyn Storage + '_>)> {
+        let contract = contract_of(self.vm, self.state, address).ok()?;
+        let storage = ContractStorage { state: self.state, prefix: StateKey::storage_prefix(address) };
+        Some((contract, Box::new(storage)))
+    }
+}
+
+/// The compiled contract deployed at `address`.
+fn contract_of(vm: &Vm, state: &PendingState<'_>, address: &Address) -> Result<Arc<procura_vm::Contract>, String> {
+    let info: ContractInfo =
+        load(state, &StateKey::contract(address)).ok_or_else(|| format!("unknown contract {address}"))?;
+    if let Some(ready) = vm.prepared(&info.code_hash) {
+        return Ok(ready);
+    }
+    let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
+    vm.prepare(&code).map_err(|e| format!("stored code does not load: {e}"))
 }
 
 pub fn load<T: borsh::BorshDeserialize>(state: &PendingState<'_>, key: &[u8]) -> Option<T> {
@@ -217,13 +244,9 @@ impl Executor {
                 receipt
             }
             Action::Call { contract: address, method, args } => {
-                let Some(info) = load::<ContractInfo>(state, &StateKey::contract(address)) else {
-                    return fail(receipt, 0, format!("unknown contract {address}"));
-                };
-                let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
-                let contract = match self.vm.prepare(&code) {
+                let contract = match contract_of(&self.vm, state, address) {
                     Ok(c) => c,
-                    Err(e) => return fail(receipt, 0, format!("stored code does not load: {e}")),
+                    Err(e) => return fail(receipt, 0, e),
                 };
                 let outcome =
                     self.run(state, &contract, address, sender, block, method, args, Mode::Call, tx.gas_limit);
@@ -256,13 +279,38 @@ impl Executor {
     ) -> procura_vm::Outcome {
         let storage = ContractStorage { state, prefix: StateKey::storage_prefix(address) };
         let ctx = CallContext { caller, contract: *address, block_height: block.height, block_time: block.time };
-        self.vm.execute(contract, CallRequest { ctx, method, input, gas_limit, mode }, &storage)
+        let world = BlockContracts { vm: &self.vm, state };
+        self.vm.execute_in(contract, CallRequest { ctx, method, input, gas_limit, mode }, &storage, &world)
     }
 
     fn apply(&self, state: &mut PendingState<'_>, address: &Address, changes: &procura_vm::StateChanges) {
         for (k, v) in changes.iter() {
             state.put(StateKey::storage(address, k), v.clone());
         }
+    }
+
+    /// Runs a genesis contract's `#[init]` method with `args`, the zero
+    /// address as caller, and the block gas limit of a single transaction.
+    pub fn genesis_init(
+        &self,
+        state: &mut PendingState<'_>,
+        contract: &procura_vm::Contract,
+        address: &Address,
+        block: &BlockContext,
+        args: &[u8],
+    ) -> Result<(), String> {
+        let init = contract
+            .info
+            .abi
+            .as_ref()
+            .and_then(|abi| abi.methods.iter().find(|m| m.kind == procura_vm::MethodKind::Init))
+            .map(|m| m.name.clone())
+            .ok_or("the contract has no #[init] method, so it takes no init_args")?;
+        let outcome =
+            self.run(state, contract, address, Address::ZERO, block, &init, args, Mode::Init, GENESIS_INIT_GAS);
+        outcome.status.map_err(|e| e.to_string())?;
+        self.apply(state, address, &outcome.changes);
+        Ok(())
     }
 
     /// A read-only call against committed state.
@@ -276,10 +324,7 @@ impl Executor {
         gas_limit: u64,
     ) -> Result<Vec<u8>, String> {
         let state = PendingState::new(committed);
-        let info: ContractInfo =
-            load(&state, &StateKey::contract(address)).ok_or_else(|| format!("unknown contract {address}"))?;
-        let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
-        let contract = self.vm.prepare(&code).map_err(|e| e.to_string())?;
+        let contract = contract_of(&self.vm, &state, address)?;
         let outcome = self.run(&state, &contract, address, Address::ZERO, block, method, args, Mode::View, gas_limit);
         outcome.status.map(|()| outcome.return_data).map_err(|e| e.to_string())
     }

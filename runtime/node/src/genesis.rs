@@ -10,6 +10,10 @@ pub struct GenesisContract {
     /// Distinguishes several instances of the same code.
     #[serde(default)]
     pub salt: u64,
+    /// Hex of the Borsh-encoded arguments of the contract's `#[init]`
+    /// method, run at genesis with the zero address as caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_args: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,15 +31,27 @@ pub struct GenesisConfig {
 }
 
 impl GenesisConfig {
-    /// A single-validator chain with every bundled contract deployed.
+    /// A single-validator chain with every bundled contract deployed. The
+    /// validator's own account operates the supplier registry.
     pub fn dev(validator_key_hex: String, contracts: Vec<String>) -> Self {
+        let validator_account = hex::decode(&validator_key_hex)
+            .ok()
+            .and_then(|k| <[u8; 32]>::try_from(k).ok())
+            .map(|k| procura_chain::account_address(&k));
+        let init_args = |name: &str| match (name, validator_account) {
+            ("supplier-registry", Some(operator)) => Some(hex::encode(borsh::to_vec(&operator).expect("encodes"))),
+            _ => None,
+        };
         GenesisConfig {
             chain_id: "procura-dev".into(),
             genesis_time: 1_767_225_600,
             validators: vec![validator_key_hex],
             block_gas_limit: 10_000_000_000,
             max_tx_bytes: 1024 * 1024,
-            contracts: contracts.into_iter().map(|name| GenesisContract { name, salt: 0 }).collect(),
+            contracts: contracts
+                .into_iter()
+                .map(|name| GenesisContract { init_args: init_args(&name), name, salt: 0 })
+                .collect(),
         }
     }
 

@@ -5,7 +5,7 @@
 
 /// Bumped whenever any cost below changes; part of the compiled-module cache
 /// key because costs are baked into compiled code.
-pub const GAS_SCHEDULE_VERSION: u32 = 1;
+pub const GAS_SCHEDULE_VERSION: u32 = 2;
 
 /// Cost of a host function: `base + per_byte * bytes`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +49,8 @@ pub struct GasSchedule {
     pub ed25519_verify: Cost,
     pub abort: Cost,
     pub debug_log: Cost,
+    /// Bytes = call input; the callee's own gas is charged on top.
+    pub call_view: Cost,
     /// Extra fuel per Wasm page passed to `memory.grow` (max 255, u8 in wasmtime).
     pub memory_grow_per_page: u8,
 }
@@ -72,6 +74,7 @@ impl Default for GasSchedule {
             ed25519_verify: Cost::new(60_000, 4),
             abort: Cost::new(50, 1),
             debug_log: Cost::new(50, 1),
+            call_view: Cost::new(20_000, 2),
             memory_grow_per_page: 255,
         }
     }

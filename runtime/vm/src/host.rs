@@ -4,6 +4,7 @@
 //! that the executor turns into an [`ExecError`]. The full contract of each
 //! function is in `docs/host-api.md`.
 
+use crate::cross::{nested_view, CrossCalls};
 use crate::error::ExecError;
 use crate::gas::{Cost, GasSchedule};
 use crate::limits::{Limits, PAGE};
@@ -51,6 +52,8 @@ pub(crate) struct HostState {
     pub limits: Arc<Limits>,
     /// False only in the benchmark's unmetered engine, which has no fuel.
     pub metered: bool,
+    /// Set when this call may make `call_view` calls.
+    pub cross: Option<CrossCalls>,
 }
 
 impl HostState {
@@ -81,6 +84,7 @@ impl HostState {
             gas,
             limits,
             metered,
+            cross: None,
         }
     }
 }
@@ -387,6 +391,28 @@ pub(crate) fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         let msg = read_bytes(&c, ptr, len)?;
         Err(trap(ExecError::Aborted(String::from_utf8_lossy(&msg).into_owned())))
     })?;
+
+    // Result in the buffer: a Borsh `Result<Vec<u8>, String>`, the callee's
+    // return value or its failure message.
+    linker.func_wrap(
+        m,
+        import::CALL_VIEW,
+        |mut c: Ctx<'_>, addr: i32, mptr: i32, mlen: i32, aptr: i32, alen: i32| -> wasmtime::Result<i64> {
+            check_len("method name", mlen, c.data().limits.max_event_topic_size)?;
+            check_len("call input", alen, c.data().limits.max_input_size)?;
+            let g = c.data().gas.call_view;
+            charge(&mut c, g, alen as usize)?;
+            let target = Address(read_bytes(&c, addr, 32)?.try_into().expect("32 bytes"));
+            let method = String::from_utf8(read_bytes(&c, mptr, mlen)?)
+                .map_err(|_| trap(ExecError::Host("method name is not UTF-8".into())))?;
+            let args = read_bytes(&c, aptr, alen)?;
+            let available = if c.data().metered { c.get_fuel()? } else { u64::MAX / 2 };
+            let (result, used) = nested_view(c.data(), target, &method, &args, available);
+            charge(&mut c, Cost::new(used, 0), 0)?;
+            let packed = borsh::to_vec(&result).expect("a call result encodes");
+            Ok(to_buffer(&mut c, Some(packed)))
+        },
+    )?;
 
     // Debug output never changes results: it is charged like any host call
     // but silently dropped past the log limit, and never hashed.

@@ -14,6 +14,15 @@ pub trait Storage {
     fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)>;
 }
 
+impl<T: Storage + ?Sized> Storage for &T {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        (**self).get(key)
+    }
+    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
+        (**self).next(prefix, after)
+    }
+}
+
 /// Writes (`Some`) and removals (`None`) a successful call made, by key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StateChanges(pub BTreeMap<Vec<u8>, Option<Vec<u8>>>);

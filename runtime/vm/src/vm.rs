@@ -2,6 +2,7 @@
 
 use crate::abi::MethodKind;
 use crate::cache::{CacheStats, ModuleCache};
+use crate::cross::{ContractWorld, CrossCalls, NoContracts};
 use crate::engine::{build_engine, Metering};
 use crate::error::{ExecError, UploadError};
 use crate::gas::GasSchedule;
@@ -10,7 +11,7 @@ use crate::limits::Limits;
 use crate::state::{Overlay, StateChanges, Storage};
 use crate::validate::{validate, ModuleInfo};
 use procura_primitives::host_abi::MEMORY_EXPORT;
-use procura_primitives::{Event, Hash32};
+use procura_primitives::{Address, Event, Hash32};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -165,9 +166,40 @@ impl Vm {
         Ok(contract)
     }
 
-    /// Runs one call against `storage`. Never panics on contract behaviour:
-    /// every failure is an [`ExecError`] in the outcome.
+    /// The compiled contract for `code_hash` if this VM already prepared it:
+    /// saves reading and hashing the code on every call.
+    pub fn prepared(&self, code_hash: &Hash32) -> Option<Arc<Contract>> {
+        self.cache.get(code_hash)
+    }
+
+    /// Runs one call against `storage`, with no other contracts reachable.
+    /// Never panics on contract behaviour: every failure is an [`ExecError`]
+    /// in the outcome.
     pub fn execute(&self, contract: &Contract, req: CallRequest<'_>, storage: &dyn Storage) -> Outcome {
+        self.execute_in(contract, req, storage, &NoContracts)
+    }
+
+    /// [`Vm::execute`] with the contracts of `world` reachable through
+    /// `call_view`.
+    pub fn execute_in(
+        &self,
+        contract: &Contract,
+        req: CallRequest<'_>,
+        storage: &dyn Storage,
+        world: &dyn ContractWorld,
+    ) -> Outcome {
+        let stack = vec![req.ctx.contract];
+        self.execute_nested(contract, req, storage, world, stack)
+    }
+
+    pub(crate) fn execute_nested(
+        &self,
+        contract: &Contract,
+        req: CallRequest<'_>,
+        storage: &dyn Storage,
+        world: &dyn ContractWorld,
+        stack: Vec<Address>,
+    ) -> Outcome {
         let upfront = self.gas.call_base.saturating_add(self.gas.input_per_byte.saturating_mul(req.input.len() as u64));
         if req.input.len() > self.limits.max_input_size {
             let e = ExecError::LimitExceeded(format!(
@@ -204,7 +236,15 @@ impl Vm {
         // outlives the borrow.
         let storage: &'static dyn Storage =
             unsafe { std::mem::transmute::<&dyn Storage, &'static dyn Storage>(storage) };
-        let state = HostState::new(
+        // SAFETY: as above; `self` and `world` outlive the store too.
+        let cross = unsafe {
+            CrossCalls {
+                vm: std::mem::transmute::<&Vm, &'static Vm>(self),
+                world: std::mem::transmute::<&dyn ContractWorld, &'static dyn ContractWorld>(world),
+                stack,
+            }
+        };
+        let mut state = HostState::new(
             req.ctx,
             read_only,
             req.input.to_vec(),
@@ -213,6 +253,7 @@ impl Vm {
             self.limits.clone(),
             self.metered,
         );
+        state.cross = Some(cross);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         let fuel = req.gas_limit - upfront;

@@ -9,7 +9,8 @@
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use procura_primitives::{Address, Event};
-use procura_vm::{CallContext, CallRequest, Contract, MemStorage, Mode, Outcome, Vm, VmConfig};
+use procura_vm::{CallContext, CallRequest, Contract, ContractWorld, MemStorage, Mode, Outcome, Storage, Vm, VmConfig};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,11 +33,29 @@ pub fn contract_wasm(name: &str) -> Vec<u8> {
 
 pub const DEFAULT_GAS_LIMIT: u64 = 100_000_000;
 
-/// One contract instance with in-memory state, driven call by call.
+/// Where [`Harness::new`] deploys its first contract.
+pub const DEFAULT_ADDRESS: Address = Address([0xc0; 32]);
+
+/// The contracts deployed besides the selected one, reachable through
+/// `call_view`.
+#[derive(Default)]
+struct Others(BTreeMap<Address, (Arc<Contract>, MemStorage)>);
+
+impl ContractWorld for Others {
+    fn contract_at(&self, address: &Address) -> Option<(Arc<Contract>, Box<dyn Storage + '_>)> {
+        self.0.get(address).map(|(c, s)| (c.clone(), Box::new(s) as Box<dyn Storage>))
+    }
+}
+
+/// Contract instances with in-memory state, driven call by call. Calls go to
+/// the selected contract (see [`Harness::deploy`] and [`Harness::select`]);
+/// the others are reachable from it through cross-contract views.
 pub struct Harness {
     vm: Arc<Vm>,
     contract: Arc<Contract>,
+    /// The selected contract's storage.
     pub storage: MemStorage,
+    others: Others,
     pub ctx: CallContext,
     pub gas_limit: u64,
     /// Every event of every successful call, in order.
@@ -54,7 +73,8 @@ impl Harness {
             vm,
             contract,
             storage: MemStorage::default(),
-            ctx: CallContext { caller: Address::ZERO, contract: Address([0xc0; 32]), block_height: 1, block_time: 0 },
+            others: Others::default(),
+            ctx: CallContext { caller: Address::ZERO, contract: DEFAULT_ADDRESS, block_height: 1, block_time: 0 },
             gas_limit: DEFAULT_GAS_LIMIT,
             events: Vec::new(),
         }
@@ -62,6 +82,36 @@ impl Harness {
 
     pub fn vm(&self) -> &Arc<Vm> {
         &self.vm
+    }
+
+    /// Deploys `wasm` at `address` with empty storage (the selected contract
+    /// stays selected).
+    pub fn deploy(&mut self, address: Address, wasm: &[u8]) -> &mut Self {
+        assert!(address != self.ctx.contract && !self.others.0.contains_key(&address), "{address} is taken");
+        let contract = self.vm.prepare(wasm).unwrap_or_else(|e| panic!("upload refused: {e}"));
+        self.others.0.insert(address, (contract, MemStorage::default()));
+        self
+    }
+
+    /// Makes the contract at `address` the target of the following calls.
+    pub fn select(&mut self, address: Address) -> &mut Self {
+        if address == self.ctx.contract {
+            return self;
+        }
+        let (contract, storage) = self.others.0.remove(&address).unwrap_or_else(|| panic!("no contract at {address}"));
+        let previous = std::mem::replace(&mut self.contract, contract);
+        let previous_storage = std::mem::replace(&mut self.storage, storage);
+        self.others.0.insert(self.ctx.contract, (previous, previous_storage));
+        self.ctx.contract = address;
+        self
+    }
+
+    /// The storage of any deployed contract.
+    pub fn storage_of(&self, address: &Address) -> &MemStorage {
+        if *address == self.ctx.contract {
+            return &self.storage;
+        }
+        &self.others.0.get(address).unwrap_or_else(|| panic!("no contract at {address}")).1
     }
 
     pub fn set_caller(&mut self, caller: Address) -> &mut Self {
@@ -82,7 +132,7 @@ impl Harness {
 
     pub fn run(&mut self, method: &str, input: &[u8], mode: Mode) -> Outcome {
         let req = CallRequest { ctx: self.ctx, method, input, gas_limit: self.gas_limit, mode };
-        let outcome = self.vm.execute(&self.contract, req, &self.storage);
+        let outcome = self.vm.execute_in(&self.contract, req, &self.storage, &self.others);
         if outcome.is_ok() && mode != Mode::View {
             self.storage.apply(&outcome.changes);
             self.events.extend(outcome.events.iter().cloned());
