@@ -15,6 +15,7 @@ extern crate alloc;
 #[cfg(not(target_arch = "wasm32"))]
 extern crate std;
 
+pub mod abi;
 pub mod cross;
 pub mod env;
 mod error;
@@ -27,10 +28,11 @@ mod wasm_rt;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
 
+pub use abi::AbiType;
 pub use borsh;
 pub use error::{ContractError, ContractResult};
 pub use procura_primitives::{Address, Event, Hash32};
-pub use procura_sdk_macros::{contract, init, view};
+pub use procura_sdk_macros::{contract, init, view, AbiType};
 pub use storage::{Item, Map, MapKey};
 
 /// Emits an event: a topic and a Borsh-encoded payload.

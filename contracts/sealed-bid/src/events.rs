@@ -2,23 +2,25 @@
 
 use alloc::string::String;
 use borsh::{BorshDeserialize, BorshSerialize};
-use procura_sdk::Address;
+use procura_sdk::{AbiType, Address};
 
-pub const TENDER_OPENED: &str = "tender_opened";
-pub const BID_SUBMITTED: &str = "bid_submitted";
-pub const BID_WITHDRAWN: &str = "bid_withdrawn";
-pub const BID_REVEALED: &str = "bid_revealed";
-pub const TENDER_EVALUATED: &str = "tender_evaluated";
-pub const BIDDER_REJECTED: &str = "bidder_rejected";
-pub const AWARD_MADE: &str = "award_made";
-pub const AWARD_REVOKED: &str = "award_revoked";
-pub const COMPLAINT_FILED: &str = "complaint_filed";
-pub const COMPLAINT_RESOLVED: &str = "complaint_resolved";
-pub const AWARD_FINAL: &str = "award_final";
-pub const TENDER_UNSUCCESSFUL: &str = "tender_unsuccessful";
-pub const TENDER_CANCELLED: &str = "tender_cancelled";
+procura_sdk::events! {
+    TENDER_OPENED = "tender_opened": TenderOpened,
+    BID_SUBMITTED = "bid_submitted": BidSubmitted,
+    BID_WITHDRAWN = "bid_withdrawn": BidderEvent,
+    BID_REVEALED = "bid_revealed": BidRevealed,
+    TENDER_EVALUATED = "tender_evaluated": TenderEvaluated,
+    BIDDER_REJECTED = "bidder_rejected": BidderRejected,
+    AWARD_MADE = "award_made": AwardMade,
+    AWARD_REVOKED = "award_revoked": BidderEvent,
+    COMPLAINT_FILED = "complaint_filed": ComplaintFiled,
+    COMPLAINT_RESOLVED = "complaint_resolved": ComplaintResolved,
+    AWARD_FINAL = "award_final": AwardMade,
+    TENDER_UNSUCCESSFUL = "tender_unsuccessful": TenderClosed,
+    TENDER_CANCELLED = "tender_cancelled": TenderClosed,
+}
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderOpened {
     pub tender_id: u64,
     pub buyer: Address,
@@ -29,7 +31,7 @@ pub struct TenderOpened {
 }
 
 /// Carries no price: nothing about a bid's value is public before reveal.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidSubmitted {
     pub tender_id: u64,
     pub bidder: Address,
@@ -37,34 +39,34 @@ pub struct BidSubmitted {
     pub replaced: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidderEvent {
     pub tender_id: u64,
     pub bidder: Address,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidRevealed {
     pub tender_id: u64,
     pub bidder: Address,
     pub price: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderEvaluated {
     pub tender_id: u64,
     pub valid_bids: u32,
     pub unrevealed_bids: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidderRejected {
     pub tender_id: u64,
     pub bidder: Address,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AwardMade {
     pub tender_id: u64,
     pub bidder: Address,
@@ -72,21 +74,21 @@ pub struct AwardMade {
     pub standstill_ends: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ComplaintFiled {
     pub tender_id: u64,
     pub complainant: Address,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ComplaintResolved {
     pub tender_id: u64,
     pub upheld: bool,
     pub note: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderClosed {
     pub tender_id: u64,
     pub reason: String,

@@ -3,10 +3,10 @@
 
 use alloc::string::String;
 use borsh::{BorshDeserialize, BorshSerialize};
-use procura_sdk::Address;
+use procura_sdk::{AbiType, Address};
 
 /// What the buyer publishes when opening a tender. Times are unix seconds.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderParams {
     /// sha256 of the tender documents published off-chain.
     pub description_hash: [u8; 32],
@@ -26,7 +26,7 @@ pub struct TenderParams {
 }
 
 /// Where a tender is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum Stage {
     /// Accepting commitments (before the bid deadline), then reveals.
     Open,
@@ -42,7 +42,7 @@ pub enum Stage {
     Cancelled,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Award {
     pub bidder: Address,
     pub price: u128,
@@ -50,7 +50,7 @@ pub struct Award {
     pub standstill_ends: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Tender {
     pub id: u64,
     pub buyer: Address,
@@ -67,7 +67,7 @@ pub struct Tender {
 /// The bid a bidder commits to. The tender id and bidder are part of it so a
 /// commitment cannot be copied by another bidder or replayed in another
 /// tender.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Bid {
     pub tender_id: u64,
     pub bidder: Address,
@@ -75,7 +75,7 @@ pub struct Bid {
 }
 
 /// A bid as stored. `price` stays `None` until the bidder reveals it.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidRecord {
     pub bidder: Address,
     pub commitment: [u8; 32],

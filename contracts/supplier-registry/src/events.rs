@@ -2,35 +2,37 @@
 
 use alloc::string::String;
 use borsh::{BorshDeserialize, BorshSerialize};
-use procura_sdk::Address;
+use procura_sdk::{AbiType, Address};
 
-pub const REGISTRY_OPENED: &str = "registry_opened";
-pub const SUPPLIER_REGISTERED: &str = "supplier_registered";
-pub const DOCUMENT_ADDED: &str = "document_added";
-pub const SUPPLIER_DEBARRED: &str = "supplier_debarred";
-pub const DEBARMENT_LIFTED: &str = "debarment_lifted";
-pub const OPERATOR_CHANGED: &str = "operator_changed";
+procura_sdk::events! {
+    REGISTRY_OPENED = "registry_opened": OperatorChanged,
+    SUPPLIER_REGISTERED = "supplier_registered": SupplierRegistered,
+    DOCUMENT_ADDED = "document_added": DocumentAdded,
+    SUPPLIER_DEBARRED = "supplier_debarred": SupplierDebarred,
+    DEBARMENT_LIFTED = "debarment_lifted": DebarmentLifted,
+    OPERATOR_CHANGED = "operator_changed": OperatorChanged,
+}
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct OperatorChanged {
     pub operator: Address,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct SupplierRegistered {
     pub supplier: Address,
     pub identifier: String,
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct DocumentAdded {
     pub supplier: Address,
     pub kind: String,
     pub sha256: [u8; 32],
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct SupplierDebarred {
     pub supplier: Address,
     pub from: u64,
@@ -38,7 +40,7 @@ pub struct SupplierDebarred {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct DebarmentLifted {
     pub supplier: Address,
     pub reason: String,

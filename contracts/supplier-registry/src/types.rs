@@ -3,10 +3,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
-use procura_sdk::Address;
+use procura_sdk::{AbiType, Address};
 
 /// A qualification document, published off-chain and pinned by its hash.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Document {
     /// What it proves, e.g. "tax-clearance", "iso-9001".
     pub kind: String,
@@ -15,7 +15,7 @@ pub struct Document {
 }
 
 /// A period in which the supplier may not take part in tenders.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Debarment {
     pub from: u64,
     /// Exclusive: the supplier is eligible again at this time.
@@ -32,7 +32,7 @@ impl Debarment {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Supplier {
     pub address: Address,
     /// A public business identifier with its scheme, e.g. "UA-EDR:40996564"

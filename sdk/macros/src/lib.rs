@@ -3,7 +3,17 @@
 
 use proc_macro::TokenStream;
 use quote::{format_ident, quote};
-use syn::{parse_macro_input, FnArg, ImplItem, ItemImpl, Pat, ReturnType, Type, Visibility};
+use syn::{parse_macro_input, DeriveInput, FnArg, ImplItem, ItemImpl, Pat, ReturnType, Type, Visibility};
+
+mod abi_type;
+
+/// Describes a type's Borsh layout in the contract's ABI (section
+/// `procura_types`), so auditors' tools decode arguments and events.
+#[proc_macro_derive(AbiType)]
+pub fn derive_abi_type(item: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(item as DeriveInput);
+    abi_type::derive(input).unwrap_or_else(|e| e.to_compile_error()).into()
+}
 
 /// Marks the constructor, run once when the contract is instantiated.
 #[proc_macro_attribute]
