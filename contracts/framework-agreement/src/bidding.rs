@@ -49,7 +49,14 @@ pub fn withdraw(bids: &Bids, id: u64, live_bids: &mut u32, bidder: Address) -> C
 
 /// Records the revealed price if `sealed` (the recomputed commitment)
 /// matches and the price is within `(0, max_price]`.
-pub fn reveal(bids: &Bids, id: u64, bidder: Address, sealed: [u8; 32], price: u128, max_price: u128) -> ContractResult<()> {
+pub fn reveal(
+    bids: &Bids,
+    id: u64,
+    bidder: Address,
+    sealed: [u8; 32],
+    price: u128,
+    max_price: u128,
+) -> ContractResult<()> {
     let mut record = bids.get(&(id, bidder)).ok_or("no bid from this caller")?;
     require!(record.price.is_none(), "bid already revealed");
     require!(sealed == record.commitment, "the revealed bid does not match the commitment");

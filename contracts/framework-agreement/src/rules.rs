@@ -18,7 +18,11 @@ pub fn select_suppliers(bids: &[BidRecord], max_suppliers: u32) -> Vec<Supplier>
         .into_iter()
         .take(max_suppliers as usize)
         .enumerate()
-        .map(|(i, b)| Supplier { address: b.bidder, price: b.price.expect("ranked bids are revealed"), rank: i as u32 + 1 })
+        .map(|(i, b)| Supplier {
+            address: b.bidder,
+            price: b.price.expect("ranked bids are revealed"),
+            rank: i as u32 + 1,
+        })
         .collect()
 }
 
