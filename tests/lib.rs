@@ -90,3 +90,85 @@ pub fn full_lifecycle(h: &mut Harness) -> Vec<Step> {
     step(h, "finalize", a, "finalize", borsh::to_vec(&(id,)).unwrap());
     steps
 }
+
+/// Drives a contract call by call, recording each step's outcome and gas
+/// for the lifecycle tests' gas tables.
+pub struct Recorder {
+    pub steps: Vec<RecordedStep>,
+}
+
+pub struct RecordedStep {
+    pub name: String,
+    pub method: String,
+    pub outcome: Outcome,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Recorder { steps: Vec::new() }
+    }
+
+    /// Runs `method` as `caller`; returns the outcome (also recorded).
+    pub fn step<A: borsh::BorshSerialize>(
+        &mut self,
+        h: &mut Harness,
+        name: &str,
+        caller: Address,
+        method: &str,
+        args: &A,
+    ) -> &Outcome {
+        h.set_caller(caller);
+        let outcome = h.call(method, args);
+        self.steps.push(RecordedStep { name: name.into(), method: method.into(), outcome });
+        &self.steps.last().unwrap().outcome
+    }
+
+    /// [`Recorder::step`] that must succeed; decodes the result.
+    pub fn ok<A: borsh::BorshSerialize, R: borsh::BorshDeserialize>(
+        &mut self,
+        h: &mut Harness,
+        name: &str,
+        caller: Address,
+        method: &str,
+        args: &A,
+    ) -> R {
+        let o = self.step(h, name, caller, method, args);
+        if let Err(e) = &o.status {
+            panic!("step `{name}` ({method}) failed: {e}");
+        }
+        borsh::from_slice(&o.return_data).unwrap_or_else(|e| panic!("`{method}` returned undecodable data: {e}"))
+    }
+
+    /// [`Recorder::step`] that must abort with a message containing `expect`.
+    pub fn fails<A: borsh::BorshSerialize>(
+        &mut self,
+        h: &mut Harness,
+        name: &str,
+        caller: Address,
+        method: &str,
+        args: &A,
+        expect: &str,
+    ) {
+        let o = self.step(h, name, caller, method, args);
+        match &o.status {
+            Err(procura_vm::ExecError::Aborted(m)) if m.contains(expect) => {}
+            other => panic!("step `{name}` ({method}): expected an abort containing {expect:?}, got {other:?}"),
+        }
+    }
+
+    /// The gas-per-step table, as Markdown.
+    pub fn gas_table(&self, title: &str) -> String {
+        let mut out = format!("\n{title}\n\n| step | method | outcome | gas |\n|---|---|---|---:|\n");
+        for s in &self.steps {
+            let outcome = if s.outcome.is_ok() { "ok".to_string() } else { "refused".to_string() };
+            out += &format!("| {} | `{}` | {} | {} |\n", s.name, s.method, outcome, s.outcome.gas_used);
+        }
+        out
+    }
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
