@@ -95,3 +95,17 @@ fn the_registry_abi_describes_its_types_and_events() {
     let v = abi.decode_event("supplier_debarred", &payload).unwrap();
     assert_eq!(v["reason"], json!("bid rigging"));
 }
+
+#[test]
+fn every_bundled_contract_describes_every_type_it_uses() {
+    let dir = procura_harness::contracts_dir();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("build the contracts first")).unwrap();
+    let names: Vec<&String> = manifest.as_object().unwrap().keys().collect();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let abi = abi(name);
+        assert!(!abi.methods.is_empty() && !abi.events.is_empty(), "{name} publishes methods and events");
+        assert_eq!(abi.undescribed_types(), Vec::<String>::new(), "{name}: types without #[derive(AbiType)]");
+    }
+}

@@ -6,21 +6,24 @@
 use crate::types::TenderRef;
 use alloc::string::String;
 use borsh::{BorshDeserialize, BorshSerialize};
+use procura_sdk::AbiType;
 use procura_sdk::Address;
 
-pub const CONTRACT_REGISTERED: &str = "contract_registered";
-pub const DELIVERY_RECORDED: &str = "delivery_recorded";
-pub const DELIVERY_ACCEPTED: &str = "delivery_accepted";
-pub const DELIVERY_REJECTED: &str = "delivery_rejected";
-pub const PAYMENT_RECORDED: &str = "payment_recorded";
-pub const AMENDMENT_PROPOSED: &str = "amendment_proposed";
-pub const AMENDMENT_ACCEPTED: &str = "amendment_accepted";
-pub const AMENDMENT_WITHDRAWN: &str = "amendment_withdrawn";
-pub const CONTRACT_COMPLETED: &str = "contract_completed";
-pub const CONTRACT_TERMINATED: &str = "contract_terminated";
+procura_sdk::events! {
+    CONTRACT_REGISTERED = "contract_registered": ContractRegistered,
+    DELIVERY_RECORDED = "delivery_recorded": DeliveryRecorded,
+    DELIVERY_ACCEPTED = "delivery_accepted": DeliveryDecision,
+    DELIVERY_REJECTED = "delivery_rejected": DeliveryDecision,
+    PAYMENT_RECORDED = "payment_recorded": PaymentRecorded,
+    AMENDMENT_PROPOSED = "amendment_proposed": AmendmentProposed,
+    AMENDMENT_ACCEPTED = "amendment_accepted": AmendmentAccepted,
+    AMENDMENT_WITHDRAWN = "amendment_withdrawn": AmendmentWithdrawn,
+    CONTRACT_COMPLETED = "contract_completed": ContractClosed,
+    CONTRACT_TERMINATED = "contract_terminated": ContractClosed,
+}
 
 /// Funds committed from a budget line to a supplier.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ContractRegistered {
     pub contract_id: u64,
     pub budget_line: String,
@@ -32,7 +35,7 @@ pub struct ContractRegistered {
     pub milestones: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct DeliveryRecorded {
     pub contract_id: u64,
     pub milestone: u32,
@@ -42,7 +45,7 @@ pub struct DeliveryRecorded {
     pub late: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct DeliveryDecision {
     pub contract_id: u64,
     pub milestone: u32,
@@ -51,7 +54,7 @@ pub struct DeliveryDecision {
 }
 
 /// A fund movement: budget line → contract → supplier.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct PaymentRecorded {
     pub budget_line: String,
     pub contract_id: u64,
@@ -67,7 +70,7 @@ pub struct PaymentRecorded {
     pub reference: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AmendmentProposed {
     pub contract_id: u64,
     pub amendment_id: u32,
@@ -78,7 +81,7 @@ pub struct AmendmentProposed {
 }
 
 /// A change of the committed value (and milestones), signed by both parties.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AmendmentAccepted {
     pub budget_line: String,
     pub contract_id: u64,
@@ -90,7 +93,7 @@ pub struct AmendmentAccepted {
     pub currency: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AmendmentWithdrawn {
     pub contract_id: u64,
     pub amendment_id: u32,
@@ -99,7 +102,7 @@ pub struct AmendmentWithdrawn {
 }
 
 /// The end of a contract, with what was paid against what was committed.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ContractClosed {
     pub budget_line: String,
     pub contract_id: u64,

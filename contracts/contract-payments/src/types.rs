@@ -4,11 +4,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
+use procura_sdk::AbiType;
 use procura_sdk::Address;
 
 /// The tender this contract was awarded in, as plain data (not verified
 /// on-chain): the tender contract's address, the tender and the lot.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderRef {
     pub contract: Address,
     pub tender_id: u64,
@@ -17,7 +18,7 @@ pub struct TenderRef {
 
 /// A milestone as agreed: what is delivered, what it is worth, when it is
 /// due (unix seconds).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct MilestoneSpec {
     pub title: String,
     pub amount: u128,
@@ -26,7 +27,7 @@ pub struct MilestoneSpec {
 
 /// What the buyer registers after the award. Money in minor units of
 /// `currency`.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ContractParams {
     pub tender: TenderRef,
     pub supplier: Address,
@@ -47,7 +48,7 @@ pub struct ContractParams {
     pub amendment_cap_bps: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum Status {
     /// Being performed: deliveries, payments and amendments are recorded.
     Active,
@@ -57,7 +58,7 @@ pub enum Status {
     Terminated,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ProcurementContract {
     pub id: u64,
     pub buyer: Address,
@@ -82,7 +83,7 @@ pub struct ProcurementContract {
     pub closing_reason: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum MilestoneStatus {
     /// Nothing delivered yet.
     Pending,
@@ -94,7 +95,7 @@ pub enum MilestoneStatus {
     Rejected,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Delivery {
     /// sha256 of the delivery document (acceptance certificate, report...).
     pub document_hash: [u8; 32],
@@ -102,7 +103,7 @@ pub struct Delivery {
     pub at: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Milestone {
     pub index: u32,
     pub title: String,
@@ -114,7 +115,7 @@ pub struct Milestone {
     pub paid: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Payment {
     pub seq: u32,
     pub milestone: u32,
@@ -128,7 +129,7 @@ pub struct Payment {
 
 /// A change to the value and milestones, proposed by one party and signed by
 /// the other.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AmendmentTerms {
     pub new_value: u128,
     /// `(milestone index, new amount)`.
@@ -137,7 +138,7 @@ pub struct AmendmentTerms {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Amendment {
     pub id: u32,
     pub proposer: Address,
@@ -148,7 +149,7 @@ pub struct Amendment {
 }
 
 /// The money picture of one contract.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Totals {
     pub original_value: u128,
     pub value: u128,

@@ -6,37 +6,39 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
+use procura_sdk::AbiType;
 use procura_sdk::Address;
 use procurement_core::Procedure;
 
-pub const FRAMEWORK_OPENED: &str = "framework_opened";
-pub const FRAMEWORK_BID_SUBMITTED: &str = "framework_bid_submitted";
-pub const FRAMEWORK_BID_WITHDRAWN: &str = "framework_bid_withdrawn";
-pub const FRAMEWORK_BID_REVEALED: &str = "framework_bid_revealed";
-pub const FRAMEWORK_EVALUATED: &str = "framework_evaluated";
-pub const FRAMEWORK_BIDDER_REJECTED: &str = "framework_bidder_rejected";
-pub const AGREEMENT_CONCLUDED: &str = "framework_agreement_concluded";
-pub const SELECTION_REVOKED: &str = "framework_selection_revoked";
-pub const COMPLAINT_FILED: &str = "framework_complaint_filed";
-pub const COMPLAINT_RESOLVED: &str = "framework_complaint_resolved";
-pub const AGREEMENT_ACTIVE: &str = "framework_agreement_active";
-pub const FRAMEWORK_EXPIRED: &str = "framework_expired";
-pub const FRAMEWORK_UNSUCCESSFUL: &str = "framework_unsuccessful";
-pub const FRAMEWORK_CANCELLED: &str = "framework_cancelled";
+procura_sdk::events! {
+    FRAMEWORK_OPENED = "framework_opened": FrameworkOpened,
+    FRAMEWORK_BID_SUBMITTED = "framework_bid_submitted": BidSubmitted,
+    FRAMEWORK_BID_WITHDRAWN = "framework_bid_withdrawn": BidderEvent,
+    FRAMEWORK_BID_REVEALED = "framework_bid_revealed": BidRevealed,
+    FRAMEWORK_EVALUATED = "framework_evaluated": Evaluated,
+    FRAMEWORK_BIDDER_REJECTED = "framework_bidder_rejected": BidderRejected,
+    AGREEMENT_CONCLUDED = "framework_agreement_concluded": Selection,
+    SELECTION_REVOKED = "framework_selection_revoked": BidderEvent,
+    COMPLAINT_FILED = "framework_complaint_filed": ComplaintFiled,
+    COMPLAINT_RESOLVED = "framework_complaint_resolved": ComplaintResolved,
+    AGREEMENT_ACTIVE = "framework_agreement_active": Selection,
+    FRAMEWORK_EXPIRED = "framework_expired": Closed,
+    FRAMEWORK_UNSUCCESSFUL = "framework_unsuccessful": Closed,
+    FRAMEWORK_CANCELLED = "framework_cancelled": Closed,
+    CALL_OFF_OPENED = "call_off_opened": CallOffOpened,
+    CALL_OFF_BID_SUBMITTED = "call_off_bid_submitted": BidSubmitted,
+    CALL_OFF_BID_WITHDRAWN = "call_off_bid_withdrawn": BidderEvent,
+    CALL_OFF_BID_REVEALED = "call_off_bid_revealed": BidRevealed,
+    CALL_OFF_EVALUATED = "call_off_evaluated": Evaluated,
+    CALL_OFF_BIDDER_REJECTED = "call_off_bidder_rejected": BidderRejected,
+    CALL_OFF_AWARD_MADE = "call_off_award_made": CallOffAwarded,
+    CALL_OFF_AWARD_REVOKED = "call_off_award_revoked": BidderEvent,
+    CALL_OFF_AWARD_FINAL = "call_off_award_final": CallOffFinal,
+    CALL_OFF_UNSUCCESSFUL = "call_off_unsuccessful": Closed,
+    CALL_OFF_CANCELLED = "call_off_cancelled": Closed,
+}
 
-pub const CALL_OFF_OPENED: &str = "call_off_opened";
-pub const CALL_OFF_BID_SUBMITTED: &str = "call_off_bid_submitted";
-pub const CALL_OFF_BID_WITHDRAWN: &str = "call_off_bid_withdrawn";
-pub const CALL_OFF_BID_REVEALED: &str = "call_off_bid_revealed";
-pub const CALL_OFF_EVALUATED: &str = "call_off_evaluated";
-pub const CALL_OFF_BIDDER_REJECTED: &str = "call_off_bidder_rejected";
-pub const CALL_OFF_AWARD_MADE: &str = "call_off_award_made";
-pub const CALL_OFF_AWARD_REVOKED: &str = "call_off_award_revoked";
-pub const CALL_OFF_AWARD_FINAL: &str = "call_off_award_final";
-pub const CALL_OFF_UNSUCCESSFUL: &str = "call_off_unsuccessful";
-pub const CALL_OFF_CANCELLED: &str = "call_off_cancelled";
-
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct FrameworkOpened {
     pub framework_id: u64,
     pub buyer: Address,
@@ -50,7 +52,7 @@ pub struct FrameworkOpened {
 }
 
 /// Carries no price: nothing about a bid's value is public before reveal.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidSubmitted {
     pub id: u64,
     pub bidder: Address,
@@ -58,27 +60,27 @@ pub struct BidSubmitted {
     pub replaced: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidderEvent {
     pub id: u64,
     pub bidder: Address,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidRevealed {
     pub id: u64,
     pub bidder: Address,
     pub price: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Evaluated {
     pub id: u64,
     pub valid_bids: u32,
     pub unrevealed_bids: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidderRejected {
     pub id: u64,
     pub bidder: Address,
@@ -87,7 +89,7 @@ pub struct BidderRejected {
 
 /// The selected suppliers, best first, and when the selection can become
 /// final (`agreement_concluded`) or became final (`agreement_active`).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Selection {
     pub framework_id: u64,
     pub suppliers: Vec<Address>,
@@ -96,14 +98,14 @@ pub struct Selection {
     pub term_end: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ComplaintFiled {
     pub framework_id: u64,
     pub complainant: Address,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ComplaintResolved {
     pub framework_id: u64,
     pub upheld: bool,
@@ -111,13 +113,13 @@ pub struct ComplaintResolved {
 }
 
 /// A closure (expired, unsuccessful, cancelled) of a framework or call-off.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Closed {
     pub id: u64,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOffOpened {
     pub call_off_id: u64,
     pub framework_id: u64,
@@ -130,7 +132,7 @@ pub struct CallOffOpened {
     pub framework_remaining: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOffAwarded {
     pub call_off_id: u64,
     pub framework_id: u64,
@@ -140,7 +142,7 @@ pub struct CallOffAwarded {
 }
 
 /// A final call-off award and what it leaves of the framework's value.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOffFinal {
     pub call_off_id: u64,
     pub framework_id: u64,

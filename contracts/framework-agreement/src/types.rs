@@ -4,12 +4,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
+use procura_sdk::AbiType;
 use procura_sdk::Address;
 use procurement_core::Procedure;
 
 /// What the buyer publishes when opening a framework. Times are unix seconds,
 /// money in minor units of `currency`.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct FrameworkParams {
     /// The procurement method whose floors (periods, minimum bids,
     /// standstill) apply to stage 1.
@@ -38,7 +39,7 @@ pub struct FrameworkParams {
 }
 
 /// Where a framework is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum Stage {
     /// Accepting commitments (before the bid deadline), then reveals.
     Open,
@@ -57,7 +58,7 @@ pub enum Stage {
 }
 
 /// A supplier admitted to the agreement, with its stage-1 price and rank.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Supplier {
     pub address: Address,
     pub price: u128,
@@ -65,7 +66,7 @@ pub struct Supplier {
     pub rank: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Framework {
     pub id: u64,
     pub buyer: Address,
@@ -101,7 +102,7 @@ impl Framework {
 
 /// The stage-1 bid a supplier commits to. The framework id and bidder are
 /// part of it so a commitment cannot be copied or replayed.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct FrameworkBid {
     pub framework_id: u64,
     pub bidder: Address,
@@ -110,7 +111,7 @@ pub struct FrameworkBid {
 
 /// A call-off bid. It names the framework as well as the call-off, so its
 /// encoding can never equal a `FrameworkBid`'s.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOffBid {
     pub framework_id: u64,
     pub call_off_id: u64,
@@ -119,7 +120,7 @@ pub struct CallOffBid {
 }
 
 /// A bid as stored, in either stage. `price` stays `None` until revealed.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidRecord {
     pub bidder: Address,
     pub commitment: [u8; 32],
@@ -130,7 +131,7 @@ pub struct BidRecord {
 }
 
 /// What the buyer publishes when opening a call-off (mini-competition).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOffParams {
     /// sha256 of the call-off's specification.
     pub description_hash: [u8; 32],
@@ -143,7 +144,7 @@ pub struct CallOffParams {
     pub standstill_secs: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum CallOffStage {
     Open,
     Qualification,
@@ -153,7 +154,7 @@ pub enum CallOffStage {
     Cancelled,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOffAward {
     pub supplier: Address,
     pub price: u128,
@@ -161,7 +162,7 @@ pub struct CallOffAward {
     pub standstill_ends: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CallOff {
     pub id: u64,
     pub framework_id: u64,

@@ -6,12 +6,13 @@
 //! floors a buyer may exceed, never shorten.
 
 use borsh::{BorshDeserialize, BorshSerialize};
+use procura_sdk::AbiType;
 use procura_sdk::{require, ContractResult};
 
 pub const DAY: u64 = 86_400;
 
 /// How the winner is chosen (OCDS `awardCriteria` codelist).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum AwardCriterion {
     /// Lowest price.
     PriceOnly,
@@ -22,7 +23,7 @@ pub enum AwardCriterion {
 }
 
 /// Procurement methods with a preset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum Procedure {
     /// Open procedure above the EU thresholds (Prozorro `aboveThresholdEU`,
     /// China's open bidding).

@@ -133,6 +133,39 @@ impl ContractAbi {
         Ok(out)
     }
 
+    /// Names used by methods, events or other types but not described in
+    /// `procura_types` (a type missing `#[derive(AbiType)]`), sorted.
+    pub fn undescribed_types(&self) -> Vec<String> {
+        let mut roots: Vec<&str> = Vec::new();
+        for m in &self.methods {
+            roots.extend(m.args.iter().map(|a| a.ty.as_str()));
+            roots.push(&m.returns);
+        }
+        roots.extend(self.events.values().map(String::as_str));
+        for def in self.types.values() {
+            match def {
+                TypeDef::Struct(fields) => roots.extend(fields.iter().map(|(_, t)| t.as_str())),
+                TypeDef::Enum(variants) => {
+                    roots.extend(variants.iter().flat_map(|(_, fields)| fields.iter().map(|(_, t)| t.as_str())))
+                }
+            }
+        }
+        let mut missing = std::collections::BTreeSet::new();
+        for root in roots {
+            match crate::TypeExpr::parse(root) {
+                Ok(expr) => expr.named(&mut |name| {
+                    if !self.types.contains_key(name) {
+                        missing.insert(name.to_string());
+                    }
+                }),
+                Err(_) => {
+                    missing.insert(root.to_string());
+                }
+            }
+        }
+        missing.into_iter().collect()
+    }
+
     pub fn method(&self, name: &str) -> Result<&Method, AbiError> {
         self.methods.iter().find(|m| m.name == name).ok_or_else(|| AbiError::UnknownMethod(name.into()))
     }

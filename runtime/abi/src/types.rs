@@ -24,6 +24,20 @@ pub enum TypeExpr {
 }
 
 impl TypeExpr {
+    /// Calls `f` with every named type inside this expression.
+    pub fn named(&self, f: &mut impl FnMut(&str)) {
+        match self {
+            TypeExpr::Named(n) => f(n),
+            TypeExpr::Vec(t) | TypeExpr::Option(t) | TypeExpr::Array(t, _) => t.named(f),
+            TypeExpr::Map(k, v) => {
+                k.named(f);
+                v.named(f);
+            }
+            TypeExpr::Tuple(items) => items.iter().for_each(|t| t.named(f)),
+            _ => {}
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Self, AbiError> {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let mut p = Parser { s: compact.as_bytes(), pos: 0 };
