@@ -60,7 +60,8 @@ proptest! {
             c => TenderParams { criterion: c, ..params() },
         };
         let lcc = |c: &Case| if criterion == AwardCriterion::CostOnly { c.lcc } else { 0 };
-        let bids: Vec<(Address, u128, u128)> = cases.iter().enumerate().map(|(i, c)| (bidder(i), c.price, lcc(c))).collect();
+        let bids: Vec<(Address, u128, u128)> =
+            cases.iter().enumerate().map(|(i, c)| (bidder(i), c.price, lcc(c))).collect();
         let (id, status) = to_evaluated(p, &bids);
         prop_assert_eq!(status, LotStatus::Qualification);
         if criterion == AwardCriterion::RatedCriteria {
@@ -122,7 +123,10 @@ proptest! {
             prop_assert_eq!(mine.price, revealed[i].then_some(*p));
             prop_assert!(OpenTender::ranking(id, l).unwrap().is_empty());
             // Views of the tender and lots carry no bid value either.
-            let views = (borsh::to_vec(&OpenTender::tender(id).unwrap()).unwrap(), borsh::to_vec(&OpenTender::lots(id).unwrap()).unwrap());
+            let views = (
+                borsh::to_vec(&OpenTender::tender(id).unwrap()).unwrap(),
+                borsh::to_vec(&OpenTender::lots(id).unwrap()).unwrap(),
+            );
             let needle = p.to_le_bytes();
             prop_assert!(!views.0.windows(16).any(|w| w == needle) && !views.1.windows(16).any(|w| w == needle));
         }
