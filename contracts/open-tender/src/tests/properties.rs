@@ -5,7 +5,7 @@
 use super::*;
 use proptest::prelude::*;
 
-/// One bidder's random bid, qualification decision and score sheets.
+/// One bidder's random bid (often in a narrow band, so ties happen), qualification decision and score sheets.
 #[derive(Clone, Debug)]
 struct Case {
     price: u128,
@@ -17,7 +17,13 @@ struct Case {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    (100u128..10_000, 0u128..5_000, any::<bool>(), [0u8..=100, 0u8..=100], proptest::option::of([0u8..=100, 0u8..=100]))
+    (
+        prop_oneof![100u128..130, 100u128..10_000],
+        prop_oneof![0u128..30, 0u128..5_000],
+        any::<bool>(),
+        [0u8..=100, 0u8..=100],
+        proptest::option::of([0u8..=100, 0u8..=100]),
+    )
         .prop_map(|(price, lcc, rejected, sheet1, sheet2)| Case { price, lcc, rejected, sheet1, sheet2 })
 }
 
@@ -129,6 +135,73 @@ proptest! {
             );
             let needle = p.to_le_bytes();
             prop_assert!(!views.0.windows(16).any(|w| w == needle) && !views.1.windows(16).any(|w| w == needle));
+        }
+    }
+}
+
+/// The auction against a plain model: turn order each round, final prices,
+/// and the award to the lowest final price (earliest commitment on ties).
+mod auction_model {
+    use super::*;
+
+    const STEP: u128 = 5;
+    const TURN: u64 = 600;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn auction_follows_the_model(
+            start in proptest::collection::vec(prop_oneof![1_000u128..1_010, 1_000u128..2_000], 2..6),
+            rounds in 1u32..4,
+            actions in proptest::collection::vec((0u8..4, 0u128..200), 60),
+        ) {
+            let p = TenderParams {
+                auction: Some(AuctionConfig { rounds: Some(rounds), min_step: MinStep::Absolute(STEP), turn_secs: TURN }),
+                ..params()
+            };
+            let bids: Vec<(Address, u128, u128)> = start.iter().enumerate().map(|(i, p)| (bidder(i), *p, 0)).collect();
+            let (id, status) = to_evaluated(p, &bids);
+            prop_assert_eq!(status, LotStatus::Auction);
+            let mut prices = start.clone();
+            let mut next_action = actions.iter();
+            for _ in 0..rounds {
+                let mut order: Vec<usize> = (0..prices.len()).collect();
+                order.sort_by(|a, b| prices[*b].cmp(&prices[*a]).then(b.cmp(a)));
+                for i in order {
+                    let who = bidder(i);
+                    prop_assert_eq!(OpenTender::auction(id, 0).unwrap().unwrap().current(), Some(who));
+                    let (kind, extra) = *next_action.next().unwrap();
+                    match kind {
+                        1 if prices[i] > STEP + extra => {
+                            let new = prices[i] - STEP - extra;
+                            MockHost::call_as(who, || OpenTender::auction_bid(id, 0, new)).unwrap();
+                            prices[i] = new;
+                        }
+                        2 => {
+                            MockHost::advance_time(TURN);
+                            MockHost::call_as(BUYER, || OpenTender::skip_turn(id, 0)).unwrap();
+                        }
+                        3 => {
+                            let small = prices[i] - (STEP - 1);
+                            prop_assert!(MockHost::call_as(who, || OpenTender::auction_bid(id, 0, small)).is_err());
+                            MockHost::call_as(who, || OpenTender::auction_pass(id, 0)).unwrap();
+                        }
+                        _ => MockHost::call_as(who, || OpenTender::auction_pass(id, 0)).unwrap(),
+                    }
+                }
+            }
+            prop_assert_eq!(lot(id, 0).status, LotStatus::Qualification);
+            let finals: Vec<u128> = OpenTender::bids(id, 0).unwrap().iter().map(|b| b.price.unwrap()).collect();
+            prop_assert_eq!(&finals, &prices);
+            let winner = (0..prices.len()).min_by_key(|i| (prices[*i], *i)).unwrap();
+            let leader = lot(id, 0).candidate.unwrap();
+            if OpenTender::bids(id, 0).unwrap().iter().any(|b| b.price_check == PriceCheck::Flagged) {
+                MockHost::call_as(leader, || OpenTender::explain_price(id, 0, [1; 32])).unwrap();
+                MockHost::call_as(BUYER, || OpenTender::accept_explanation(id, 0, leader)).unwrap();
+            }
+            let award = MockHost::call_as(BUYER, || OpenTender::award(id, 0)).unwrap();
+            prop_assert_eq!((award.bidder, award.price), (bidder(winner), prices[winner]));
         }
     }
 }
