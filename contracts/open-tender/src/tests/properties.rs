@@ -156,8 +156,9 @@ mod auction_model {
             rounds in 1u32..4,
             actions in proptest::collection::vec((0u8..4, 0u128..200), 60),
         ) {
+            let config = AuctionConfig { rounds: Some(rounds), min_step: MinStep::Absolute(STEP), turn_secs: TURN };
             let p = TenderParams {
-                auction: Some(AuctionConfig { rounds: Some(rounds), min_step: MinStep::Absolute(STEP), turn_secs: TURN }),
+                auction: Some(config),
                 ..params()
             };
             let bids: Vec<(Address, u128, u128)> = start.iter().enumerate().map(|(i, p)| (bidder(i), *p, 0)).collect();
