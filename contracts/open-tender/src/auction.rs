@@ -14,13 +14,14 @@ use crate::{evaluation, MAX_AMOUNT};
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
 use core::cmp::Reverse;
+use procura_sdk::AbiType;
 use procura_sdk::{emit, env, require, Address, ContractResult};
 
 pub const DEFAULT_ROUNDS: u32 = 3;
 pub const MAX_ROUNDS: u32 = 10;
 
 /// The minimal price decrease of a move.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum MinStep {
     /// Basis points of the lot's budget (its starting price), rounded down,
     /// at least 1.
@@ -29,7 +30,7 @@ pub enum MinStep {
     Absolute(u128),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AuctionConfig {
     /// Number of rounds; `None`: 3.
     pub rounds: Option<u32>,
@@ -63,7 +64,7 @@ impl AuctionConfig {
 }
 
 /// A lot's auction, as stored (kept after it finishes, for the record).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AuctionState {
     /// 1-based current round.
     pub round: u32,

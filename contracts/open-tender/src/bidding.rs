@@ -9,20 +9,11 @@ use procura_sdk::{emit, env, require, Address, ContractResult};
 use procurement_core::{commitment, AwardCriterion};
 
 /// Asks the tender's supplier registry, if any, whether `bidder` may bid now.
-#[cfg(any(test, feature = "registry"))]
 fn check_eligibility(tender: &Tender, bidder: Address) -> ContractResult<()> {
     if let Some(registry) = &tender.params.registry {
         let eligible: bool = procura_sdk::cross::view(registry, "is_eligible", &(bidder, env::block_time()))?;
         require!(eligible, "{bidder} is not eligible according to the supplier registry");
     }
-    Ok(())
-}
-
-/// Without the `registry` feature no tender names a registry (refused at
-/// opening), so there is nothing to ask.
-#[cfg(not(any(test, feature = "registry")))]
-fn check_eligibility(tender: &Tender, _bidder: Address) -> ContractResult<()> {
-    require!(tender.params.registry.is_none(), "this build cannot consult a supplier registry");
     Ok(())
 }
 

@@ -5,36 +5,39 @@ use crate::types::LotStatus;
 use alloc::string::String;
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
+use procura_sdk::AbiType;
 use procura_sdk::Address;
 
-pub const TENDER_OPENED: &str = "tender_opened";
-pub const TENDER_AMENDED: &str = "tender_amended";
-pub const BIDS_INVALIDATED: &str = "bids_invalidated";
-pub const QUESTION_ASKED: &str = "question_asked";
-pub const QUESTION_ANSWERED: &str = "question_answered";
-pub const BID_SUBMITTED: &str = "bid_submitted";
-pub const BID_WITHDRAWN: &str = "bid_withdrawn";
-pub const BID_REVEALED: &str = "bid_revealed";
-pub const LOT_EVALUATED: &str = "lot_evaluated";
-pub const BID_SCORED: &str = "bid_scored";
-pub const AUCTION_STARTED: &str = "auction_started";
-pub const AUCTION_MOVE: &str = "auction_move";
-pub const AUCTION_FINISHED: &str = "auction_finished";
-pub const CANDIDATE_SELECTED: &str = "candidate_selected";
-pub const ABNORMALLY_LOW_FLAGGED: &str = "abnormally_low_flagged";
-pub const PRICE_EXPLAINED: &str = "price_explained";
-pub const EXPLANATION_ACCEPTED: &str = "explanation_accepted";
-pub const BIDDER_REJECTED: &str = "bidder_rejected";
-pub const AWARD_MADE: &str = "award_made";
-pub const AWARD_REVOKED: &str = "award_revoked";
-pub const COMPLAINT_FILED: &str = "complaint_filed";
-pub const COMPLAINT_RESOLVED: &str = "complaint_resolved";
-pub const AWARD_FINAL: &str = "award_final";
-pub const LOT_UNSUCCESSFUL: &str = "lot_unsuccessful";
-pub const LOT_CANCELLED: &str = "lot_cancelled";
-pub const TENDER_CANCELLED: &str = "tender_cancelled";
+procura_sdk::events! {
+    TENDER_OPENED = "tender_opened": TenderOpened,
+    TENDER_AMENDED = "tender_amended": TenderAmended,
+    BIDS_INVALIDATED = "bids_invalidated": BidsInvalidated,
+    QUESTION_ASKED = "question_asked": QuestionEvent,
+    QUESTION_ANSWERED = "question_answered": QuestionEvent,
+    BID_SUBMITTED = "bid_submitted": BidSubmitted,
+    BID_WITHDRAWN = "bid_withdrawn": BidderEvent,
+    BID_REVEALED = "bid_revealed": BidRevealed,
+    LOT_EVALUATED = "lot_evaluated": LotEvaluated,
+    BID_SCORED = "bid_scored": BidScored,
+    AUCTION_STARTED = "auction_started": AuctionStarted,
+    AUCTION_MOVE = "auction_move": AuctionMove,
+    AUCTION_FINISHED = "auction_finished": AuctionFinished,
+    CANDIDATE_SELECTED = "candidate_selected": CandidateSelected,
+    ABNORMALLY_LOW_FLAGGED = "abnormally_low_flagged": AbnormallyLow,
+    PRICE_EXPLAINED = "price_explained": PriceExplained,
+    EXPLANATION_ACCEPTED = "explanation_accepted": BidderEvent,
+    BIDDER_REJECTED = "bidder_rejected": BidderRejected,
+    AWARD_MADE = "award_made": AwardMade,
+    AWARD_REVOKED = "award_revoked": BidderEvent,
+    COMPLAINT_FILED = "complaint_filed": ComplaintFiled,
+    COMPLAINT_RESOLVED = "complaint_resolved": ComplaintResolved,
+    AWARD_FINAL = "award_final": AwardMade,
+    LOT_UNSUCCESSFUL = "lot_unsuccessful": LotClosed,
+    LOT_CANCELLED = "lot_cancelled": LotClosed,
+    TENDER_CANCELLED = "tender_cancelled": TenderCancelled,
+}
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderOpened {
     pub tender_id: u64,
     pub buyer: Address,
@@ -44,7 +47,7 @@ pub struct TenderOpened {
     pub reveal_deadline: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderAmended {
     pub tender_id: u64,
     pub amendment: u32,
@@ -55,7 +58,7 @@ pub struct TenderAmended {
 }
 
 /// Commitments of this lot made before `epoch` are void: bidders re-submit.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidsInvalidated {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -63,7 +66,7 @@ pub struct BidsInvalidated {
     pub value: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct QuestionEvent {
     pub tender_id: u64,
     pub question_id: u64,
@@ -72,7 +75,7 @@ pub struct QuestionEvent {
 }
 
 /// Carries no value: nothing about a bid's price is public before reveal.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidSubmitted {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -81,14 +84,14 @@ pub struct BidSubmitted {
     pub replaced: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidderEvent {
     pub tender_id: u64,
     pub lot_id: u32,
     pub bidder: Address,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidRevealed {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -97,7 +100,7 @@ pub struct BidRevealed {
     pub life_cycle_cost: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct LotEvaluated {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -106,7 +109,7 @@ pub struct LotEvaluated {
     pub next: LotStatus,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidScored {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -115,7 +118,7 @@ pub struct BidScored {
     pub scores: Vec<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AuctionStarted {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -126,7 +129,7 @@ pub struct AuctionStarted {
 }
 
 /// A move: `new_price` is `None` for a pass; `skipped` when the turn timed out.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AuctionMove {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -136,7 +139,7 @@ pub struct AuctionMove {
     pub skipped: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AuctionFinished {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -144,7 +147,7 @@ pub struct AuctionFinished {
     pub prices: Vec<(Address, u128)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct CandidateSelected {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -153,7 +156,7 @@ pub struct CandidateSelected {
     pub score: Option<u128>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AbnormallyLow {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -164,7 +167,7 @@ pub struct AbnormallyLow {
     pub next_price: u128,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct PriceExplained {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -172,7 +175,7 @@ pub struct PriceExplained {
     pub document_hash: [u8; 32],
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidderRejected {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -180,7 +183,7 @@ pub struct BidderRejected {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct AwardMade {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -190,7 +193,7 @@ pub struct AwardMade {
     pub standstill_ends: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ComplaintFiled {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -199,7 +202,7 @@ pub struct ComplaintFiled {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ComplaintResolved {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -208,14 +211,14 @@ pub struct ComplaintResolved {
     pub note: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct LotClosed {
     pub tender_id: u64,
     pub lot_id: u32,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderCancelled {
     pub tender_id: u64,
     pub reason: String,

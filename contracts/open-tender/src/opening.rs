@@ -57,10 +57,6 @@ pub fn check_params(params: &TenderParams, lots: &[LotParams], now: u64) -> Cont
     check_currency(&params.currency)?;
     check_criteria(params)?;
     require!(params.evaluators.len() <= MAX_EVALUATORS, "at most {MAX_EVALUATORS} evaluators");
-    require!(
-        cfg!(any(test, feature = "registry")) || params.registry.is_none(),
-        "this build of the contract cannot consult a supplier registry (feature `registry`)"
-    );
     if let Some(auction) = &params.auction {
         auction.check()?;
     }

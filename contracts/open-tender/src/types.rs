@@ -7,19 +7,20 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use borsh::{BorshDeserialize, BorshSerialize};
 use procura_sdk::storage::FixedKey;
+use procura_sdk::AbiType;
 use procura_sdk::{Address, MapKey};
 pub use procurement_core::{AwardCriterion, Procedure};
 
 /// A non-price award criterion (quality, delivery time...) and its weight
 /// in basis points of the total score.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Criterion {
     pub name: String,
     pub weight_bps: u32,
 }
 
 /// What the buyer publishes when opening a tender (the lots come beside it).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct TenderParams {
     /// Fixes the floors (periods, minimum bids, standstill) via its preset.
     pub procedure: Procedure,
@@ -50,13 +51,13 @@ pub struct TenderParams {
 }
 
 /// One lot as published: its budget (expected value) and description.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct LotParams {
     pub value: u128,
     pub description_hash: [u8; 32],
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Tender {
     pub id: u64,
     pub buyer: Address,
@@ -73,7 +74,7 @@ pub struct Tender {
 }
 
 /// Where a lot is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum LotStatus {
     /// Commitments before the bid deadline, then reveals.
     Bidding,
@@ -98,7 +99,7 @@ impl LotStatus {
 }
 
 /// The tender's status, derived from its lots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum TenderStatus {
     /// At least one lot is still open.
     Active,
@@ -110,7 +111,7 @@ pub enum TenderStatus {
     Cancelled,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Award {
     pub bidder: Address,
     pub price: u128,
@@ -123,14 +124,14 @@ pub struct Award {
 }
 
 /// The complaint suspending a lot, and the state to return to if dismissed.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct OpenComplaint {
     pub id: u64,
     pub complainant: Address,
     pub resume: LotStatus,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Lot {
     pub tender_id: u64,
     pub id: u32,
@@ -154,7 +155,7 @@ pub struct Lot {
 
 /// The bid a bidder commits to. It names the tender, the lot and the bidder,
 /// so a commitment cannot be copied or replayed elsewhere.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Bid {
     pub tender_id: u64,
     pub lot_id: u32,
@@ -166,7 +167,7 @@ pub struct Bid {
 }
 
 /// The abnormally-low-tender (Art. 69) state of a bid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub enum PriceCheck {
     NotFlagged,
     /// Flagged: no award until explained and accepted.
@@ -178,7 +179,7 @@ pub enum PriceCheck {
 }
 
 /// A bid as stored. Values stay `None` until the bidder reveals them.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct BidRecord {
     pub bidder: Address,
     pub commitment: [u8; 32],
@@ -202,7 +203,7 @@ impl BidRecord {
 }
 
 /// One evaluator's scores (0..=100, one per non-price criterion) for a bid.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct ScoreSheet {
     pub bidder: Address,
     pub evaluator: Address,
@@ -210,7 +211,7 @@ pub struct ScoreSheet {
 }
 
 /// A valid bid in rank order, with what it was ranked on.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct RankedBid {
     pub bidder: Address,
     pub seq: u64,
@@ -220,7 +221,7 @@ pub struct RankedBid {
     pub score: Option<u128>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Question {
     pub id: u64,
     pub author: Address,
@@ -232,7 +233,7 @@ pub struct Question {
 }
 
 /// A change to the published tender before the bid deadline.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, AbiType)]
 pub struct Amendment {
     /// The amended documents.
     pub documents_hash: [u8; 32],
