@@ -43,7 +43,7 @@ pub enum VerifyError {
     State { key: String, last_written: Option<u64>, stored: String, replayed: String },
     #[error("`{cf}` record {key}{}: stored {stored}, re-execution gives {replayed}", at(.height))]
     Record { cf: &'static str, key: String, height: Option<u64>, stored: String, replayed: String },
-    #[error("{0}")]
+    #[error(transparent)]
     File(#[from] ExportError),
     #[error(transparent)]
     Setup(#[from] anyhow::Error),

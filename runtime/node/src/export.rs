@@ -41,10 +41,12 @@ const MAX_BLOCK: u64 = 1 << 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot open {path}: {source}")]
-    Open { path: PathBuf, source: std::io::Error },
-    #[error("read or write failed at byte {offset}: {source}")]
-    Io { offset: u64, source: std::io::Error },
+    // `reason`, not `source`: the message already includes it, and a source
+    // would print it twice in the CLI's error chain.
+    #[error("cannot open {path}: {reason}")]
+    Open { path: PathBuf, reason: std::io::Error },
+    #[error("read failed at byte {offset}: {reason}")]
+    Io { offset: u64, reason: std::io::Error },
     #[error(
         "not a procura chain file (it does not start with the chain-file magic); make one with `procura chain export`"
     )]
@@ -128,11 +130,11 @@ impl<R: Read> Read for Counting<R> {
 impl<R: Read> Counting<R> {
     fn exact(&mut self, buf: &mut [u8], what: &str, height: Option<u64>) -> Result<(), ExportError> {
         let offset = self.offset;
-        self.read_exact(buf).map_err(|source| match source.kind() {
+        self.read_exact(buf).map_err(|reason| match reason.kind() {
             std::io::ErrorKind::UnexpectedEof => {
                 ExportError::Truncated { offset: self.offset, what: what.into(), height }
             }
-            _ => ExportError::Io { offset, source },
+            _ => ExportError::Io { offset, reason },
         })
     }
 
@@ -153,7 +155,7 @@ impl<R: Read> Counting<R> {
         }
         let mut buf = Vec::new();
         let offset = self.offset;
-        self.take(len).read_to_end(&mut buf).map_err(|source| ExportError::Io { offset, source })?;
+        self.take(len).read_to_end(&mut buf).map_err(|reason| ExportError::Io { offset, reason })?;
         if (buf.len() as u64) < len {
             return Err(ExportError::Truncated { offset: self.offset, what: what.into(), height });
         }
@@ -174,7 +176,7 @@ pub struct ExportReader<R: Read> {
 
 impl ExportReader<BufReader<std::fs::File>> {
     pub fn open(path: &Path) -> Result<Self, ExportError> {
-        let file = std::fs::File::open(path).map_err(|source| ExportError::Open { path: path.into(), source })?;
+        let file = std::fs::File::open(path).map_err(|reason| ExportError::Open { path: path.into(), reason })?;
         Self::new(BufReader::with_capacity(1 << 16, file))
     }
 }
@@ -258,7 +260,7 @@ impl<R: Read> ExportReader<R> {
                 }
                 let mut extra = [0u8; 1];
                 let offset = self.input.offset;
-                if self.input.read(&mut extra).map_err(|source| ExportError::Io { offset, source })? != 0 {
+                if self.input.read(&mut extra).map_err(|reason| ExportError::Io { offset, reason })? != 0 {
                     return Err(garbled(offset, "the end of the file", "has trailing bytes", None));
                 }
                 self.done = true;
