@@ -9,7 +9,7 @@ pub mod merkle;
 pub mod receipt;
 pub mod tx;
 
-pub use admission::{admit, check, AccountView, AdmissionError, AdmissionRules};
+pub use admission::{admit, check, check_presigned, AccountView, AdmissionError, AdmissionRules};
 pub use block::{Block, BlockError, BlockHeader, SignedHeader};
 pub use receipt::{Receipt, ReceiptStatus};
 pub use tx::{account_address, contract_address, Action, SignedTransaction, Transaction};

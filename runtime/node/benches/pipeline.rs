@@ -3,7 +3,12 @@
 //! and fsync'd block commits, with the per-tx cost split measured in the
 //! same run.
 //!
-//!   cargo bench -p procura-node --bench pipeline [-- TXS BLOCK_SIZE]
+//! Then replays the chain with `audit verify`, from the database and from an
+//! exported chain file.
+//!
+//!   cargo bench --workspace --profile dev --bench pipeline [-- TXS BLOCK_SIZE]
+//!
+//! (defaults: 100,000 calls, 1,000 per block).
 
 use ed25519_dalek::SigningKey;
 use procura_chain::{admit, contract_address, Action, SignedTransaction, Transaction};
@@ -31,7 +36,7 @@ fn tx(key: &SigningKey, nonce: u64, contract: Address, method: &str, args: Vec<u
 
 fn main() {
     let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let total = *args.first().unwrap_or(&20_000) as usize;
+    let total = *args.first().unwrap_or(&100_000) as usize;
     let block_size = *args.get(1).unwrap_or(&1_000) as usize;
     let dir = tempfile::tempdir().unwrap();
     let validator = SigningKey::from_bytes(&[0x11; 32]);
@@ -97,15 +102,37 @@ fn main() {
     println!("  per-tx cost split (µs): admission (decode + ed25519 verify + nonce) {:.2}, execute {:.2}, state tree {:.2}, commit {:.2}; sum {:.2}",
         per_tx(admit_t), per_tx(exec_t), per_tx(state_t), per_tx(commit_t), floor_us);
 
-    // Audit replay of the same chain from genesis on a fresh node.
+    // Audit replay of the same chain from genesis in a fresh scratch state:
+    // from the database (then every stored record compared), and from a
+    // chain file exported from it.
     drop(chain);
     let db = procura_storage::Db::open(&dir.path().join("db")).unwrap();
-    let report = procura_node::audit::verify(&db, genesis, &contracts_dir(), false).unwrap();
+    let replay = |what: &str, report: &procura_node::audit::VerifyReport, end_to_end: Duration| {
+        let secs = report.elapsed.as_secs_f64();
+        println!(
+            "  audit verify {what:<6} {:>9.0} calls/s, {:.1} blocks/s ({} blocks, {} txs replayed in {:.2} s; {:.2} s \
+             end to end; {} modules compiled)",
+            report.txs as f64 / secs,
+            report.blocks as f64 / secs,
+            report.blocks,
+            report.txs,
+            secs,
+            end_to_end.as_secs_f64(),
+            report.modules_compiled
+        );
+    };
+    let t = Instant::now();
+    let report = procura_node::audit::verify(&db, genesis.clone(), &contracts_dir(), false).unwrap();
+    replay("--data", &report, t.elapsed());
+    let file = dir.path().join("chain.procura");
+    let t = Instant::now();
+    procura_node::export::export(&db, &genesis, &contracts_dir(), &file).unwrap();
     println!(
-        "  audit replay        {:>10.0} txs/s ({} blocks, {} txs re-executed and checked in {:.2} s)",
-        report.txs as f64 / report.elapsed.as_secs_f64(),
-        report.blocks,
-        report.txs,
-        report.elapsed.as_secs_f64()
+        "  export              {:>10.2} s ({:.1} MB)",
+        t.elapsed().as_secs_f64(),
+        std::fs::metadata(&file).unwrap().len() as f64 / 1e6
     );
+    let t = Instant::now();
+    let report = procura_node::audit::verify_file(&file, false).unwrap();
+    replay("--file", &report, t.elapsed());
 }

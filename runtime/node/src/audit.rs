@@ -1,31 +1,75 @@
-//! `procura audit verify`: re-executes a node's whole chain from genesis in a
-//! fresh, separate state and checks every hash, signature and root, every
-//! stored receipt, and finally every state entry. Stops at the first
-//! mismatch with a report naming the height and what differs.
+//! `procura audit verify`: re-executes a whole chain from genesis in a
+//! fresh, separate state and checks every hash, signature and root. The
+//! blocks come from a [`BlockSource`]: a stopped node's database (whose
+//! receipts and every other stored record are then compared with the
+//! re-execution too) or a chain file (`crate::export`). Import runs the same
+//! loop into a new data directory. Stops at the first mismatch with a report
+//! naming the height, the transaction where there is one, and what was
+//! expected and found.
 
-use crate::chain::Chain;
+use crate::chain::{ApplyError, Chain, TxSignatures};
+use crate::export::{ExportError, ExportReader};
 use crate::genesis::GenesisConfig;
+use procura_chain::{Block, BlockError, Receipt, SignedTransaction};
 use procura_state::StateStore;
-use procura_storage::Db;
+use procura_storage::{cf, Db};
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub struct VerifyReport {
+    /// Blocks re-executed after genesis.
     pub blocks: u64,
     pub txs: u64,
+    /// Wall time of the replay loop (genesis to head).
     pub elapsed: Duration,
     pub head_hash: [u8; 32],
+    /// Wasm modules compiled during the replay: one per distinct code, as
+    /// the replay's VM keeps every compiled module for the whole run.
+    pub modules_compiled: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     #[error("block {height}: {what}")]
     Block { height: u64, what: String },
-    #[error("state key {key} differs after replay: stored {stored}, re-executed {replayed}")]
-    State { key: String, stored: String, replayed: String },
+    #[error("block {height}, transaction {index} ({hash}): {what}")]
+    Tx { height: u64, index: usize, hash: String, what: String },
+    #[error("block {height}, receipt {index} (transaction {hash}): re-execution gives {expected}, the database holds {found}")]
+    Receipt { height: u64, index: usize, hash: String, expected: String, found: String },
+    #[error("state key {key} (last written by block {}) differs after replay: stored {stored}, re-executed {replayed}", written(.last_written))]
+    State { key: String, last_written: Option<u64>, stored: String, replayed: String },
+    #[error("`{cf}` record {key}{}: stored {stored}, re-execution gives {replayed}", at(.height))]
+    Record { cf: &'static str, key: String, height: Option<u64>, stored: String, replayed: String },
+    #[error(transparent)]
+    File(#[from] ExportError),
     #[error(transparent)]
     Setup(#[from] anyhow::Error),
+}
+
+fn written(h: &Option<u64>) -> String {
+    h.map_or("none: the replayed chain never wrote it".into(), |h| h.to_string())
+}
+
+fn at(h: &Option<u64>) -> String {
+    h.map_or(String::new(), |h| format!(" (block {h})"))
+}
+
+impl VerifyError {
+    /// The height the mismatch was found at, where there is one.
+    pub fn height(&self) -> Option<u64> {
+        match self {
+            VerifyError::Block { height, .. }
+            | VerifyError::Tx { height, .. }
+            | VerifyError::Receipt { height, .. } => Some(*height),
+            VerifyError::State { last_written, .. } => *last_written,
+            VerifyError::Record { height, .. } => *height,
+            VerifyError::File(e) => e.height(),
+            VerifyError::Setup(_) => None,
+        }
+    }
 }
 
 fn show(v: Option<&[u8]>) -> String {
@@ -38,73 +82,353 @@ fn show(v: Option<&[u8]>) -> String {
     })
 }
 
+/// Where the replayed blocks come from.
+pub trait BlockSource {
+    /// The next block in height order (block 0 first), `None` after the last.
+    fn next_block(&mut self) -> Result<Option<Block>, VerifyError>;
+    /// The receipts this source stores for `height`, if it stores any.
+    fn stored_receipts(&mut self, height: u64) -> Result<Option<Vec<Receipt>>, VerifyError>;
+    /// The head height, if known before reading (for the progress bar).
+    fn head_hint(&self) -> Option<u64>;
+}
+
+/// A stopped node's database.
+pub struct DbSource<'a> {
+    db: &'a Db,
+    head: u64,
+    next: u64,
+}
+
+impl<'a> DbSource<'a> {
+    pub fn new(db: &'a Db) -> Result<Self, VerifyError> {
+        let head = db.head().map_err(anyhow::Error::from)?.ok_or_else(|| anyhow::anyhow!("the database is empty"))?;
+        Ok(DbSource { db, head, next: 0 })
+    }
+}
+
+impl BlockSource for DbSource<'_> {
+    fn next_block(&mut self) -> Result<Option<Block>, VerifyError> {
+        let height = self.next;
+        if height > self.head {
+            return Ok(None);
+        }
+        self.next += 1;
+        let err = |what: String| VerifyError::Block { height, what };
+        let block = self.db.block(height).map_err(|e| err(e.to_string()))?;
+        block.map(Some).ok_or_else(|| err("missing from the database".into()))
+    }
+
+    fn stored_receipts(&mut self, height: u64) -> Result<Option<Vec<Receipt>>, VerifyError> {
+        let receipts = self.db.receipts(height).map_err(|e| VerifyError::Block { height, what: e.to_string() })?;
+        Ok(Some(receipts))
+    }
+
+    fn head_hint(&self) -> Option<u64> {
+        Some(self.head)
+    }
+}
+
+/// A chain file, read as a stream.
+pub struct FileSource<R: Read>(pub ExportReader<R>);
+
+impl<R: Read> BlockSource for FileSource<R> {
+    fn next_block(&mut self) -> Result<Option<Block>, VerifyError> {
+        Ok(self.0.next_block()?)
+    }
+
+    fn stored_receipts(&mut self, _height: u64) -> Result<Option<Vec<Receipt>>, VerifyError> {
+        Ok(None) // the receipts root in each header stands for them
+    }
+
+    fn head_hint(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// Index of the first transaction whose signature does not verify, checked
+/// on every core: signatures are independent, and the verdict (the lowest
+/// failing index) does not depend on how the work was split. Execution stays
+/// on one thread, in block order.
+///
+/// Not ed25519-dalek's batch verification: it uses the cofactored equation,
+/// so a batch can pass with a signature that `verify_strict` (admission's
+/// rule, which refuses small-order keys and malleable signatures) rejects;
+/// an audit must apply exactly the chain's rule, and a failed batch would not
+/// say which transaction is bad.
+pub fn first_bad_signature(txs: &[SignedTransaction]) -> Option<usize> {
+    // Below this, spawning threads costs more than it saves.
+    const SERIAL_BELOW: usize = 32;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || txs.len() < SERIAL_BELOW {
+        return txs.iter().position(|t| !t.verify_signature());
+    }
+    let chunk = txs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let mut parts = txs.chunks(chunk).enumerate();
+        let (_, first) = parts.next().expect("txs is not empty");
+        let others: Vec<_> = parts
+            .map(|(i, part)| s.spawn(move || part.iter().position(|t| !t.verify_signature()).map(|p| i * chunk + p)))
+            .collect();
+        let mine = first.iter().position(|t| !t.verify_signature());
+        let theirs = others.into_iter().filter_map(|h| h.join().expect("signature checks do not panic"));
+        mine.into_iter().chain(theirs).min()
+    })
+}
+
+/// Receipt summary for a mismatch report.
+fn summary(r: Option<&Receipt>) -> String {
+    use sha2::Digest;
+    r.map_or("no receipt".into(), |r| {
+        let digest = sha2::Sha256::digest(borsh::to_vec(r).expect("encodes"));
+        format!(
+            "{:?}, gas {}, {} bytes returned, {} events (sha256 {})",
+            r.status,
+            r.gas_used,
+            r.return_data.len(),
+            r.events.len(),
+            hex::encode(digest)
+        )
+    })
+}
+
+/// Turns a refusal of `apply` into a report with what was expected and found.
+fn apply_error(e: ApplyError, block: &Block, parent: &procura_chain::BlockHeader) -> VerifyError {
+    let height = parent.height + 1;
+    let h = &block.header.header;
+    let what = match e {
+        ApplyError::BadTx { index, error, .. } => {
+            return VerifyError::Tx {
+                height,
+                index,
+                hash: hex::encode(block.txs[index].hash()),
+                what: error.to_string(),
+            }
+        }
+        ApplyError::Header(BlockError::Height { height: found, .. }) => {
+            format!("the header says height {found}, expected {height}")
+        }
+        ApplyError::Header(BlockError::PrevHash { .. }) => format!(
+            "previous hash: expected {} (block {}'s hash), found {}",
+            hex::encode(parent.hash()),
+            parent.height,
+            hex::encode(h.prev_hash)
+        ),
+        ApplyError::Header(BlockError::Signature { .. }) => format!(
+            "bad proposer signature: expected a signature of header {} by {}, found {}",
+            hex::encode(h.hash()),
+            hex::encode(h.proposer),
+            hex::encode(block.header.signature)
+        ),
+        ApplyError::Header(BlockError::TxRoot { .. }) => format!(
+            "tx root: the header says {}, its {} transactions give {}",
+            hex::encode(h.tx_root),
+            block.txs.len(),
+            hex::encode(procura_chain::block::tx_root(&block.txs))
+        ),
+        other => other.to_string(),
+    };
+    VerifyError::Block { height, what }
+}
+
+/// The replay loop shared by `audit verify` (both sources) and `chain
+/// import`: checks block 0 against the genesis `target` built, then applies
+/// each block to `target` (which must hold genesis only), comparing stored
+/// receipts where the source has them. Records, per state key, the height
+/// of its last write.
+pub fn replay(
+    source: &mut dyn BlockSource,
+    target: &mut Chain,
+    progress: bool,
+    last_write: &mut HashMap<Vec<u8>, u64>,
+) -> Result<VerifyReport, VerifyError> {
+    let genesis = source.next_block()?.ok_or_else(|| VerifyError::Block { height: 0, what: "missing".into() })?;
+    let derived = target.db.block(0).map_err(anyhow::Error::from)?.expect("genesis is built at open");
+    // The whole block, not just the header hash: genesis is unsigned, so its
+    // signature bytes are covered by nothing else.
+    if genesis != derived {
+        let what = format!(
+            "genesis differs from the one the genesis config and contracts produce: expected header {} (unsigned,              no transactions), found header {} with {} transactions",
+            hex::encode(derived.header.hash()),
+            hex::encode(genesis.header.hash()),
+            genesis.txs.len()
+        );
+        return Err(VerifyError::Block { height: 0, what });
+    }
+    let mut after: Option<Vec<u8>> = None;
+    while let Some((key, _)) = target.db.latest_next(b"", after.as_deref())? {
+        last_write.insert(key.clone(), 0);
+        after = Some(key);
+    }
+    let bar = match (progress, source.head_hint()) {
+        (false, _) => indicatif::ProgressBar::hidden(),
+        (true, Some(head)) => indicatif::ProgressBar::new(head),
+        (true, None) => indicatif::ProgressBar::new_spinner(),
+    };
+    let template = if bar.length().is_some() {
+        "{bar:40} {pos}/{len} blocks  {per_sec}  eta {eta}  {msg}"
+    } else {
+        "{spinner} {pos} blocks  {per_sec}  {msg}"
+    };
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("valid template"));
+    let compiled_before = target.executor.vm.cache_stats().compiled;
+    let started = Instant::now();
+    let (mut blocks, mut txs) = (0u64, 0u64);
+    while let Some(block) = source.next_block()? {
+        let parent = target.head().clone();
+        let height = parent.height + 1;
+        if let Some(index) = first_bad_signature(&block.txs) {
+            let hash = hex::encode(block.txs[index].hash());
+            let what = "bad signature: it does not match the signer's key and the transaction".into();
+            return Err(VerifyError::Tx { height, index, hash, what });
+        }
+        let applied = target.apply_with(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
+        if let Some(stored) = source.stored_receipts(height)? {
+            if stored != applied.receipts {
+                let index = (0..stored.len().max(applied.receipts.len()))
+                    .find(|&i| stored.get(i) != applied.receipts.get(i))
+                    .expect("the lists differ");
+                return Err(VerifyError::Receipt {
+                    height,
+                    index,
+                    hash: block.txs.get(index).map_or("none".into(), |t| hex::encode(t.hash())),
+                    expected: summary(applied.receipts.get(index)),
+                    found: summary(stored.get(index)),
+                });
+            }
+        }
+        for key in applied.written {
+            last_write.insert(key, height);
+        }
+        blocks += 1;
+        txs += block.txs.len() as u64;
+        bar.inc(1);
+        if height % 16 == 0 {
+            bar.set_message(format!("{:.0} txs/s", txs as f64 / started.elapsed().as_secs_f64().max(1e-9)));
+        }
+    }
+    bar.finish_and_clear();
+    Ok(VerifyReport {
+        blocks,
+        txs,
+        elapsed: started.elapsed(),
+        head_hash: target.head().hash(),
+        modules_compiled: target.executor.vm.cache_stats().compiled - compiled_before,
+    })
+}
+
+/// A scratch chain in a temporary directory: fsync off, as it is thrown away.
+fn scratch_chain(genesis: GenesisConfig, contracts_dir: &Path) -> Result<(tempfile::TempDir, Chain), VerifyError> {
+    let scratch = tempfile::tempdir().map_err(anyhow::Error::from)?;
+    let mut chain = Chain::open(&scratch.path().join("chain"), genesis, contracts_dir, None)?;
+    chain.db.set_sync_writes(false);
+    Ok((scratch, chain))
+}
+
+/// Verifies a stopped node's database: replays its blocks, then requires
+/// every stored record (state, tree, blocks, receipts, indexes) to be exactly
+/// what re-execution wrote.
 pub fn verify(
     source: &Db,
     genesis: GenesisConfig,
     contracts_dir: &Path,
     progress: bool,
 ) -> Result<VerifyReport, VerifyError> {
-    let scratch = tempfile::tempdir().map_err(anyhow::Error::from)?;
-    let mut fresh = Chain::open(scratch.path(), genesis, contracts_dir, None)?;
-    let head = source.head().map_err(anyhow::Error::from)?.ok_or_else(|| anyhow::anyhow!("the database is empty"))?;
-    let block_err = |height: u64, what: String| VerifyError::Block { height, what };
-    let stored_genesis =
-        source.block(0).map_err(|e| block_err(0, e.to_string()))?.ok_or_else(|| block_err(0, "missing".into()))?;
-    if stored_genesis.header.hash() != fresh.genesis_hash()? {
-        return Err(block_err(0, "genesis differs from the one the genesis config and contracts produce".into()));
+    let (_scratch, mut fresh) = scratch_chain(genesis, contracts_dir)?;
+    let mut last_write = HashMap::new();
+    let report = replay(&mut DbSource::new(source)?, &mut fresh, progress, &mut last_write)?;
+    compare_stores(source, &fresh.db, &last_write)?;
+    Ok(report)
+}
+
+/// Verifies a chain file offline: its own genesis config and contracts, a
+/// fresh scratch state, and the same replay.
+pub fn verify_file(path: &Path, progress: bool) -> Result<VerifyReport, VerifyError> {
+    let reader = ExportReader::open(path)?;
+    // The contracts only need to exist while genesis is built at open.
+    let contracts = tempfile::tempdir().map_err(anyhow::Error::from)?;
+    reader.write_contracts(contracts.path()).map_err(anyhow::Error::from)?;
+    let (_scratch, mut fresh) = scratch_chain(reader.genesis.clone(), contracts.path())?;
+    replay(&mut FileSource(reader), &mut fresh, progress, &mut HashMap::new())
+}
+
+/// Column families compared after a database replay, most telling first;
+/// `meta` (schema version, head, genesis config hash) was checked on open.
+const COMPARED: [&str; 8] = [
+    cf::STATE_LATEST,
+    cf::JMT_VALUES,
+    cf::JMT_NODES,
+    cf::BLOCKS,
+    cf::RECEIPTS,
+    cf::TX_INDEX,
+    cf::BLOCK_HASH,
+    cf::EVENTS,
+];
+
+/// Walks each compared column family of both databases in key order and
+/// reports the first entry that differs.
+fn compare_stores(stored: &Db, replayed: &Db, last_write: &HashMap<Vec<u8>, u64>) -> Result<(), VerifyError> {
+    for cf in COMPARED {
+        let mut a = stored.entries(cf).peekable();
+        let mut b = replayed.entries(cf).peekable();
+        loop {
+            let (x, y) = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(Err(_)), _) => return Err(anyhow::Error::from(a.next().unwrap().unwrap_err()).into()),
+                (_, Some(Err(_))) => return Err(anyhow::Error::from(b.next().unwrap().unwrap_err()).into()),
+                (Some(Ok(x)), Some(Ok(y))) if x == y => {
+                    a.next();
+                    b.next();
+                    continue;
+                }
+                (x, y) => (x.and_then(|r| r.as_ref().ok()).cloned(), y.and_then(|r| r.as_ref().ok()).cloned()),
+            };
+            // The smaller key is the one missing from (or differing in) the other side.
+            let key = match (&x, &y) {
+                (Some((kx, _)), Some((ky, _))) => kx.min(ky).clone(),
+                (Some((k, _)), None) | (None, Some((k, _))) => k.clone(),
+                (None, None) => unreachable!("handled above"),
+            };
+            let value =
+                |e: &Option<(Box<[u8]>, Box<[u8]>)>| e.as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone());
+            let (sv, rv) = (value(&x), value(&y));
+            return Err(mismatch(cf, &key, sv.as_deref(), rv.as_deref(), last_write));
+        }
     }
-    let bar = if progress { indicatif::ProgressBar::new(head) } else { indicatif::ProgressBar::hidden() };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} blocks  {per_sec}  eta {eta}  {msg}")
-            .expect("valid template"),
-    );
-    let started = Instant::now();
-    let mut txs = 0u64;
-    for height in 1..=head {
-        let block = source
-            .block(height)
-            .map_err(|e| block_err(height, e.to_string()))?
-            .ok_or_else(|| block_err(height, "missing".into()))?;
-        let receipts = fresh.apply(&block).map_err(|e| block_err(height, e.to_string()))?;
-        let stored = source.receipts(height).map_err(|e| block_err(height, e.to_string()))?;
-        if stored != receipts {
-            let index =
-                stored.iter().zip(&receipts).position(|(a, b)| a != b).unwrap_or(stored.len().min(receipts.len()));
-            return Err(block_err(height, format!("stored receipt {index} differs from re-execution")));
-        }
-        if source.height_of(&block.header.hash()).map_err(|e| block_err(height, e.to_string()))? != Some(height) {
-            return Err(block_err(height, "the block-hash index does not point at this block".into()));
-        }
-        txs += block.txs.len() as u64;
-        bar.inc(1);
-        if height % 64 == 0 {
-            bar.set_message(format!("{:.0} txs/s", txs as f64 / started.elapsed().as_secs_f64().max(1e-9)));
-        }
+    Ok(())
+}
+
+fn mismatch(
+    cf: &'static str,
+    key: &[u8],
+    stored: Option<&[u8]>,
+    replayed: Option<&[u8]>,
+    last_write: &HashMap<Vec<u8>, u64>,
+) -> VerifyError {
+    let be64 = |b: Option<&[u8]>| b.and_then(|b| b.try_into().ok()).map(u64::from_be_bytes);
+    if cf == cf::STATE_LATEST {
+        return VerifyError::State {
+            key: hex::encode(key),
+            last_written: last_write.get(key).copied(),
+            stored: show(stored),
+            replayed: show(replayed),
+        };
     }
-    bar.finish_and_clear();
-    // The stored state must be exactly what re-execution produced.
-    let mut after: Option<Vec<u8>> = None;
-    loop {
-        let a = source.latest_next(b"", after.as_deref())?;
-        let b = fresh.db.latest_next(b"", after.as_deref())?;
-        match (a, b) {
-            (None, None) => break,
-            (Some((ka, va)), Some((kb, vb))) if ka == kb && va == vb => after = Some(ka),
-            (a, b) => {
-                let key = match (&a, &b) {
-                    (Some((ka, _)), Some((kb, _))) => ka.min(kb).clone(),
-                    (Some((k, _)), None) | (None, Some((k, _))) => k.clone(),
-                    (None, None) => unreachable!(),
-                };
-                let stored = source.latest(&key)?;
-                let replayed = fresh.db.latest(&key)?;
-                return Err(VerifyError::State {
-                    key: hex::encode(&key),
-                    stored: show(stored.as_deref()),
-                    replayed: show(replayed.as_deref()),
-                });
-            }
+    let (key_text, height) = match cf {
+        // key hash ‖ version: name the plain key if the replay wrote it.
+        cf::JMT_VALUES if key.len() == 40 => {
+            let plain = last_write.keys().find(|k| procura_state::store::key_hash(k).0 == key[..32]);
+            let text = plain
+                .map_or(format!("key hash {}", hex::encode(&key[..32])), |k| format!("state key {}", hex::encode(k)));
+            (text, be64(Some(&key[32..])))
         }
-    }
-    Ok(VerifyReport { blocks: head, txs, elapsed: started.elapsed(), head_hash: fresh.head().hash() })
+        cf::BLOCKS => (hex::encode(key), be64(Some(key))),
+        cf::RECEIPTS if key.len() == 12 => (hex::encode(key), be64(key.get(..8))),
+        cf::BLOCK_HASH => (hex::encode(key), be64(stored.or(replayed))),
+        cf::TX_INDEX => (hex::encode(key), be64(stored.or(replayed).and_then(|v| v.get(..8)))),
+        cf::EVENTS if key.len() >= 16 => (hex::encode(key), be64(key.get(key.len() - 16..key.len() - 8))),
+        // Tree nodes: NodeKey is Borsh (version u64 LE first).
+        cf::JMT_NODES => (hex::encode(key), key.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes)),
+        _ => (hex::encode(key), None),
+    };
+    VerifyError::Record { cf, key: key_text, height, stored: show(stored), replayed: show(replayed) }
 }

@@ -36,6 +36,22 @@ pub struct Chain {
     key: Option<SigningKey>,
 }
 
+/// Who verifies the transaction signatures of a block being applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxSignatures {
+    /// `apply` does, one after the other.
+    Check,
+    /// The caller already did (the audit replay, in parallel).
+    Verified,
+}
+
+/// What applying a block produced.
+pub struct Applied {
+    pub receipts: Vec<Receipt>,
+    /// The plain state keys the block wrote (or removed), in key order.
+    pub written: Vec<Vec<u8>>,
+}
+
 /// Why a block from elsewhere was refused. The node does not commit it.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
@@ -136,6 +152,13 @@ impl Chain {
     /// Checks and re-executes a block from another node; commits it only if
     /// every root matches.
     pub fn apply(&mut self, block: &Block) -> Result<Vec<Receipt>, ApplyError> {
+        Ok(self.apply_with(block, TxSignatures::Check)?.receipts)
+    }
+
+    /// [`Chain::apply`], also returning the plain state keys the block wrote;
+    /// with [`TxSignatures::Verified`] the caller vouches that it verified
+    /// every transaction signature of `block` itself.
+    pub fn apply_with(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
         block.check_against_parent(&self.head)?;
         let h = &block.header.header;
         if !self.is_validator(&h.proposer) {
@@ -148,11 +171,11 @@ impl Chain {
         let empty = Default::default();
         let mut view = NonceView::new(&self.db, &empty);
         for (index, tx) in block.txs.iter().enumerate() {
-            procura_chain::check(tx, &self.rules, &view).map_err(|error| ApplyError::BadTx {
-                height: h.height,
-                index,
-                error,
-            })?;
+            let checked = match signatures {
+                TxSignatures::Check => procura_chain::check(tx, &self.rules, &view),
+                TxSignatures::Verified => procura_chain::check_presigned(tx, &self.rules, &view),
+            };
+            checked.map_err(|error| ApplyError::BadTx { height: h.height, index, error })?;
             view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
         }
         let ctx = BlockContext { height: h.height, time: h.timestamp };
@@ -175,7 +198,7 @@ impl Chain {
             .commit_block(BlockCommit { block, receipts: &executed.receipts, state: &executed.update })
             .map_err(anyhow::Error::from)?;
         self.head = h.clone();
-        Ok(executed.receipts)
+        Ok(Applied { receipts: executed.receipts, written: executed.update.latest.into_keys().collect() })
     }
 
     fn is_validator(&self, key: &[u8; 32]) -> bool {

@@ -5,11 +5,13 @@
 //! - [`chain`]: the database-backed chain: genesis, produce, apply.
 //! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
 //! - [`audit`]: re-execute and check a whole chain from genesis.
+//! - [`export`]: the portable chain file (export, import).
 
 pub mod api;
 pub mod audit;
 pub mod chain;
 pub mod executor;
+pub mod export;
 pub mod genesis;
 pub mod keys;
 pub mod mempool;

@@ -80,15 +80,48 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The portable chain file: export a stopped node's chain, import one.
+    Chain {
+        #[command(subcommand)]
+        command: ChainCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChainCommand {
+    /// Write a stopped node's whole chain (genesis config, genesis
+    /// contracts, every block) to one file an auditor can verify offline.
+    Export {
+        #[arg(long, default_value = ".procura")]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Genesis file (default: DATA/genesis.json, as a dev node writes it).
+        #[arg(long)]
+        genesis: Option<PathBuf>,
+        #[arg(long, default_value = "artifacts/contracts")]
+        contracts: PathBuf,
+    },
+    /// Verify a chain file block by block into a new data directory.
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Re-execute a stopped node's chain from genesis in a fresh state and
-    /// check every hash, signature, root, receipt and state entry.
+    /// Re-execute a chain from genesis in a fresh state and check every
+    /// hash, signature and root: a stopped node's (--data; also every stored
+    /// receipt and state entry) or a chain file's (--file).
     Verify {
         #[arg(long, default_value = ".procura")]
         data: PathBuf,
+        /// A chain file from `procura chain export` (instead of --data).
+        #[arg(long, conflicts_with_all = ["genesis", "contracts"])]
+        file: Option<PathBuf>,
         /// Genesis file (default: DATA/genesis.json, as a dev node writes it).
         #[arg(long)]
         genesis: Option<PathBuf>,
@@ -178,20 +211,26 @@ fn real_main() -> anyhow::Result<()> {
         Command::Block { height } => {
             println!("{}", serde_json::to_string_pretty(&Client::new(&cli.node).get(&format!("/v1/blocks/{height}"))?)?)
         }
-        Command::Audit { command: AuditCommand::Verify { data, genesis, contracts } } => {
+        Command::Audit { command: AuditCommand::Verify { data, file, genesis, contracts } } => {
+            let report = match file {
+                Some(file) => procura_node::audit::verify_file(&file, true)?,
+                None => {
+                    let genesis = GenesisConfig::load(&genesis.unwrap_or_else(|| data.join("genesis.json")))?;
+                    let db = procura_storage::Db::open(&data.join("db"))?;
+                    procura_node::audit::verify(&db, genesis, &contracts, true)?
+                }
+            };
+            println!("verified {}", summary(&report));
+        }
+        Command::Chain { command: ChainCommand::Export { data, out, genesis, contracts } } => {
             let genesis = GenesisConfig::load(&genesis.unwrap_or_else(|| data.join("genesis.json")))?;
             let db = procura_storage::Db::open(&data.join("db"))?;
-            let report = procura_node::audit::verify(&db, genesis, &contracts, true)?;
-            let secs = report.elapsed.as_secs_f64().max(1e-9);
-            println!(
-                "verified {} blocks and {} transactions from genesis in {:.2} s ({:.0} blocks/s, {:.0} txs/s); head {}",
-                report.blocks,
-                report.txs,
-                secs,
-                report.blocks as f64 / secs,
-                report.txs as f64 / secs,
-                hex::encode(report.head_hash)
-            );
+            let blocks = procura_node::export::export(&db, &genesis, &contracts, &out)?;
+            println!("exported {blocks} blocks (genesis to head) to {}", out.display());
+        }
+        Command::Chain { command: ChainCommand::Import { file, data } } => {
+            let report = procura_node::export::import(&file, &data, true)?;
+            println!("imported into {}: verified {}", data.display(), summary(&report));
         }
         Command::Proof { key, height } => {
             let q = height.map(|h| format!("?height={h}")).unwrap_or_default();
@@ -199,6 +238,19 @@ fn real_main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn summary(report: &procura_node::audit::VerifyReport) -> String {
+    let secs = report.elapsed.as_secs_f64().max(1e-9);
+    format!(
+        "{} blocks and {} transactions from genesis in {:.2} s ({:.0} blocks/s, {:.0} txs/s); head {}",
+        report.blocks,
+        report.txs,
+        secs,
+        report.blocks as f64 / secs,
+        report.txs as f64 / secs,
+        hex::encode(report.head_hash)
+    )
 }
 
 fn print_key(key: &ed25519_dalek::SigningKey) {

@@ -11,16 +11,21 @@ use thiserror::Error;
 /// Bumped whenever the layout above changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
 
-const META: &str = "meta";
-const BLOCKS: &str = "blocks";
-const BLOCK_HASH: &str = "block_hash";
-const TX_INDEX: &str = "tx_index";
-const RECEIPTS: &str = "receipts";
-const JMT_NODES: &str = "jmt_nodes";
-const JMT_VALUES: &str = "jmt_values";
-const STATE_LATEST: &str = "state_latest";
-const EVENTS: &str = "events";
-const ALL: [&str; 9] = [META, BLOCKS, BLOCK_HASH, TX_INDEX, RECEIPTS, JMT_NODES, JMT_VALUES, STATE_LATEST, EVENTS];
+/// Column family names (see the schema in `lib.rs`).
+pub mod cf {
+    pub const META: &str = "meta";
+    pub const BLOCKS: &str = "blocks";
+    pub const BLOCK_HASH: &str = "block_hash";
+    pub const TX_INDEX: &str = "tx_index";
+    pub const RECEIPTS: &str = "receipts";
+    pub const JMT_NODES: &str = "jmt_nodes";
+    pub const JMT_VALUES: &str = "jmt_values";
+    pub const STATE_LATEST: &str = "state_latest";
+    pub const EVENTS: &str = "events";
+    pub const ALL: [&str; 9] =
+        [META, BLOCKS, BLOCK_HASH, TX_INDEX, RECEIPTS, JMT_NODES, JMT_VALUES, STATE_LATEST, EVENTS];
+}
+use cf::*;
 
 const KEY_SCHEMA: &[u8] = b"schema_version";
 const KEY_HEAD: &[u8] = b"head";
@@ -51,7 +56,12 @@ pub struct BlockCommit<'a> {
 pub struct Db {
     db: DB,
     path: PathBuf,
+    /// Whether each block's batch is fsync'd (see [`Db::set_sync_writes`]).
+    sync: bool,
 }
+
+/// One column family's entries in key order, as stored (see [`Db::entries`]).
+pub type RawEntries<'a> = Box<dyn Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), StorageError>> + 'a>;
 
 fn be64(n: u64) -> [u8; 8] {
     n.to_be_bytes()
@@ -69,7 +79,7 @@ impl Db {
         let cfs = ALL.iter().map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)
             .map_err(|reason| StorageError::Open { path: path.to_path_buf(), reason })?;
-        let this = Db { db, path: path.to_path_buf() };
+        let this = Db { db, path: path.to_path_buf(), sync: true };
         match this.db.get_cf(this.cf(META), KEY_SCHEMA)? {
             None => this.db.put_cf(this.cf(META), KEY_SCHEMA, SCHEMA_VERSION.to_be_bytes())?,
             Some(v) => {
@@ -84,6 +94,18 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Turns the per-block fsync off (or back on). Only for databases that
+    /// can be rebuilt from elsewhere: an audit's scratch state, or an import
+    /// that calls [`Db::sync_wal`] before it declares success.
+    pub fn set_sync_writes(&mut self, sync: bool) {
+        self.sync = sync;
+    }
+
+    /// Makes every write so far durable (WAL fsync).
+    pub fn sync_wal(&self) -> Result<(), StorageError> {
+        Ok(self.db.flush_wal(true)?)
     }
 
     fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
@@ -205,7 +227,7 @@ impl Db {
         self.put_state(&mut batch, commit.state);
         batch.put_cf(self.cf(META), KEY_HEAD, be64(height));
         let mut opts = WriteOptions::default();
-        opts.set_sync(true);
+        opts.set_sync(self.sync);
         self.db.write_opt(batch, &opts)?;
         Ok(())
     }
@@ -231,10 +253,24 @@ impl Db {
         }
     }
 
-    /// Raw access for the tamper tests of the auditor tools.
+    /// Every entry of column family `cf` (one of [`cf::ALL`]) in key order,
+    /// exactly as stored. The audit compares a stored database with its
+    /// re-execution through this.
+    pub fn entries(&self, cf: &str) -> RawEntries<'_> {
+        Box::new(self.db.iterator_cf(self.cf(cf), IteratorMode::Start).map(|item| item.map_err(StorageError::from)))
+    }
+
+    /// Test support for the auditor's tamper tests: writes raw bytes under
+    /// a key of column family `cf`, bypassing every encoding and check.
     #[doc(hidden)]
     pub fn raw_put(&self, cf: &str, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
         Ok(self.db.put_cf(self.cf(cf), key, value)?)
+    }
+
+    /// Test support for the tamper tests: the raw bytes under `key` of `cf`.
+    #[doc(hidden)]
+    pub fn raw_get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.db.get_cf(self.cf(cf), key)?)
     }
 }
 

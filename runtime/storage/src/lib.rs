@@ -24,4 +24,4 @@
 //! fully committed block.
 
 mod db;
-pub use db::{BlockCommit, Db, StorageError, SCHEMA_VERSION};
+pub use db::{cf, BlockCommit, Db, RawEntries, StorageError, SCHEMA_VERSION};
