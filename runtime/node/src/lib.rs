@@ -13,6 +13,7 @@ pub mod chain;
 pub mod executor;
 pub mod export;
 pub mod genesis;
+pub mod history;
 pub mod keys;
 pub mod mempool;
 pub mod node;

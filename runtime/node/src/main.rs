@@ -113,6 +113,23 @@ enum ChainCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
+    /// Every call and event that touched one tender, in chain order,
+    /// decoded through the contract's ABI (read from the chain's own copy
+    /// of its code). Reads a stopped node's data directory.
+    Tender {
+        /// The contract's address, hex.
+        contract: String,
+        /// The tender's id.
+        id: u64,
+        #[arg(long, default_value = ".procura")]
+        data: PathBuf,
+        /// The argument or event field that carries the id.
+        #[arg(long, default_value = "tender_id")]
+        key: String,
+        /// JSON for tools instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-execute a chain from genesis in a fresh state and check every
     /// hash, signature and root: a stopped node's (--data; also every stored
     /// receipt and state entry) or a chain file's (--file).
@@ -221,6 +238,23 @@ fn real_main() -> anyhow::Result<()> {
                 }
             };
             println!("verified {}", summary(&report));
+        }
+        Command::Audit { command: AuditCommand::Tender { contract, id, data, key, json } } => {
+            let db = procura_storage::Db::open(&data.join("db"))?;
+            let (abi, records) = procura_node::history::contract_history(&db, &Address(parse32(&contract)?))?;
+            let timeline = procura_node::history::timeline(&records, &key, id);
+            if timeline.is_empty() {
+                anyhow::bail!("no call to {} ({contract}) mentions {key} {id}", abi.contract);
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({ "contract": abi.contract, key: id, "calls": timeline }))?
+                );
+            } else {
+                println!("{} {key} {id}: {} calls\n", abi.contract, timeline.len());
+                print!("{}", procura_node::history::render(&timeline));
+            }
         }
         Command::Chain { command: ChainCommand::Export { data, out, genesis, contracts } } => {
             let genesis = GenesisConfig::load(&genesis.unwrap_or_else(|| data.join("genesis.json")))?;
