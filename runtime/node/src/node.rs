@@ -2,7 +2,7 @@
 //! HTTP API, with a graceful stop on SIGINT/SIGTERM.
 
 use crate::api;
-use crate::chain::Chain;
+use crate::chain::{Chain, TxSignatures};
 use crate::genesis::GenesisConfig;
 use crate::mempool::Mempool;
 use ed25519_dalek::SigningKey;
@@ -45,7 +45,8 @@ fn producer(state: Arc<Mutex<NodeState>>, stop: Arc<AtomicBool>, interval: Durat
         let budget = s.chain.rules.block_gas_limit;
         let txs = s.mempool.take(max_txs, budget);
         let count = txs.len();
-        match s.chain.produce(txs, unix_now()) {
+        // The mempool admitted each transaction, signature included.
+        match s.chain.produce_with(txs, unix_now(), TxSignatures::Verified) {
             Ok((block, receipts)) => {
                 let h = &block.header.header;
                 let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
