@@ -17,7 +17,6 @@ async function setup() {
   const contract = await node.contract(CONTRACT);
   // The ABI is read from the contract's code on chain, proven at the head.
   const abi = await node.verifiedAbi(contract, head.height);
-  document.getElementById('chain').textContent = `${head.chain_id} · block ${head.height}`;
   ctx = { contract, abi, chainId: head.chain_id };
 }
 
@@ -186,6 +185,8 @@ async function auditScreen(id) {
 async function route() {
   try {
     if (!ctx) await setup();
+    const head = await node.head();
+    document.getElementById('chain').textContent = `${head.chain_id} · block ${head.height}`;
     const [, screen, arg] = location.hash.split('/');
     if (screen === 'tender') await tenderScreen(Number(arg));
     else if (screen === 'bidder') await bidderScreen();

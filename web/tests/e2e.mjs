@@ -7,11 +7,14 @@
 //   node web/tests/e2e.mjs NODE_URL OUT_DIR        (the node: --dev --dev-clock --web web/app)
 // Prints one JSON line: what the page and the chain showed.
 import fs from 'node:fs';
+import { webcrypto } from 'node:crypto';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { load, Node, wasm } from '../app/procura.js';
 
 const [url, out] = process.argv.slice(2);
+// Node 18 (Debian 12) has no global Web Crypto; the Wasm draws from it.
+globalThis.crypto ??= webcrypto;
 const here = path.dirname(new URL(import.meta.url).pathname);
 await load(fs.readFileSync(path.join(here, '../app/pkg/procura_web_bg.wasm')));
 fs.mkdirSync(out, { recursive: true });

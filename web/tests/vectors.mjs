@@ -6,9 +6,12 @@
 //   node web/tests/vectors.mjs VECTORS.json
 // Prints {"checked": N, "failures": [...]}; exits 1 on any failure.
 import fs from 'node:fs';
+import { webcrypto } from 'node:crypto';
 import path from 'node:path';
 import { load, wasm } from '../app/procura.js';
 
+// Node 18 (Debian 12) has no global Web Crypto; the Wasm draws from it.
+globalThis.crypto ??= webcrypto;
 const here = path.dirname(new URL(import.meta.url).pathname);
 await load(fs.readFileSync(path.join(here, '../app/pkg/procura_web_bg.wasm')));
 const v = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
