@@ -6,6 +6,7 @@
 //! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
 //! - [`audit`]: re-execute and check a whole chain from genesis.
 //! - [`export`]: the portable chain file (export, import).
+//! - [`static_files`]: the browser app the API serves at `/`.
 
 pub mod api;
 pub mod audit;
@@ -17,3 +18,4 @@ pub mod history;
 pub mod keys;
 pub mod mempool;
 pub mod node;
+pub mod static_files;

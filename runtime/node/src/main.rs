@@ -174,6 +174,14 @@ struct NodeArgs {
     /// Validator key file (not with --dev).
     #[arg(long)]
     key: Option<PathBuf>,
+    /// The browser app's directory, served at `/` (scripts/build-web
+    /// builds its Wasm into DIR/pkg).
+    #[arg(long, default_value = "web/app")]
+    web: PathBuf,
+    /// Dev chains: let `POST /v1/dev/advance-time` move block time forward
+    /// (tests and demos pass days-long deadlines in seconds).
+    #[arg(long, requires = "dev")]
+    dev_clock: bool,
     #[arg(long, default_value_t = 200)]
     block_interval_ms: u64,
     #[arg(long, default_value_t = 5_000)]
@@ -323,6 +331,8 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         block_interval: Duration::from_millis(args.block_interval_ms),
         max_block_txs: args.max_block_txs,
         max_mempool: args.max_mempool,
+        web_dir: Some(args.web),
+        dev_clock: args.dev_clock,
     };
     tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(node::run(config))
 }
