@@ -105,7 +105,10 @@ fn a_debarment_lifted_in_the_registry_lets_the_supplier_bid() {
 fn a_tender_naming_a_missing_registry_refuses_every_bid() {
     let mut h = Harness::new(&contract_wasm("open-tender"));
     h.set_time(T0).set_caller(BUYER);
-    h.call_ok::<_, u64>("open_tender", &(params(REGISTRY), vec![LotParams { value: 1_000, description_hash: [1; 32] }]));
+    h.call_ok::<_, u64>(
+        "open_tender",
+        &(params(REGISTRY), vec![LotParams { value: 1_000, description_hash: [1; 32] }]),
+    );
     h.set_caller(ACME);
     let message = h.call("submit_bid", &(0u64, 0u32, sealed(ACME))).status.unwrap_err().to_string();
     assert!(message.contains("no contract at"), "{message}");

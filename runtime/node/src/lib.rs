@@ -6,6 +6,8 @@
 //! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
 //! - [`audit`]: re-execute and check a whole chain from genesis.
 //! - [`export`]: the portable chain file (export, import).
+//! - [`ocds`]: Open Contracting Data Standard in (replay published tenders
+//!   through `open-tender`) and out (release and record packages).
 
 pub mod api;
 pub mod audit;
@@ -16,3 +18,4 @@ pub mod genesis;
 pub mod keys;
 pub mod mempool;
 pub mod node;
+pub mod ocds;
