@@ -158,3 +158,174 @@ fn merge(into: &mut Value, extra: Value) {
         (slot, v) => *slot = v,
     }
 }
+
+const T0: u64 = 1_767_225_600;
+const DAY: u64 = 86_400;
+
+fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+/// A whole open tender (two lots, a rejection cascade, awards made final)
+/// and, for lot 0, a contract delivered, accepted, paid and completed.
+fn lifecycle_chain(dir: &std::path::Path) -> (String, String) {
+    let validator = key(0x11);
+    let mut genesis = GenesisConfig::dev(
+        hex::encode(validator.verifying_key().to_bytes()),
+        vec!["open-tender".into(), "contract-payments".into()],
+    );
+    genesis.genesis_time = T0;
+    let contracts = contracts_dir();
+    let mut chain = Chain::open(dir, genesis.clone(), &contracts, Some(validator)).unwrap();
+    let mut ot = Driver::genesis_contract(&contracts, "open-tender", &genesis.chain_id).unwrap();
+    let mut cp = Driver::genesis_contract(&contracts, "contract-payments", &genesis.chain_id).unwrap();
+    let (buyer, bidders) = (key(1), [key(2), key(3), key(4)]);
+    let zero = hex::encode([0u8; 32]);
+    let (bid_deadline, reveal_deadline) = (T0 + 3 * DAY, T0 + 3 * DAY + 3_600);
+    let params = json!({
+        "procedure": "BelowThreshold", "criterion": "PriceOnly", "criteria": [], "evaluators": [], "currency": "UAH",
+        "documents_hash": zero, "enquiry_end": T0 + DAY, "bid_deadline": bid_deadline, "reveal_deadline": reveal_deadline,
+        "standstill_secs": 2 * DAY, "min_bids": 1, "registry": null, "review_body": null, "auction": null,
+    });
+    let lots =
+        json!([{ "value": 1_000_000, "description_hash": zero }, { "value": 500_000, "description_hash": zero }]);
+    let produce = |chain: &mut Chain, txs: Vec<procura_chain::SignedTransaction>, t: u64| {
+        let n = txs.len();
+        let (_, receipts) = chain.produce(txs, t).unwrap();
+        assert_eq!(receipts.len(), n, "every transaction is admitted");
+        for r in &receipts {
+            assert_eq!(r.status, procura_chain::ReceiptStatus::Success, "{r:?}");
+        }
+    };
+    let open = ot.call(&buyer, "open_tender", json!({ "params": params, "lots": lots })).unwrap();
+    produce(&mut chain, vec![open], T0 + 10);
+    // Lot 0: three bids (the lowest will be rejected); lot 1: one bid.
+    let offers: Vec<(usize, u32, u128)> = vec![(0, 0, 700_000), (1, 0, 800_000), (2, 0, 900_000), (1, 1, 450_000)];
+    let sealed = |lot: u32, who: usize, price: u128, ot: &Driver| {
+        let bid = json!({ "tender_id": 0, "lot_id": lot, "bidder": address_of(&bidders[who]).to_string(),
+            "price": price.to_string(), "life_cycle_cost": 0 });
+        let salt = [who as u8 + 7 * lot as u8; 32];
+        let mut bytes = ot.abi.encode("Bid", &bid).unwrap();
+        bytes.extend_from_slice(&salt);
+        use sha2::Digest;
+        let commitment: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+        (bid, hex::encode(salt), hex::encode(commitment))
+    };
+    let mut txs = Vec::new();
+    for &(who, lot, price) in &offers {
+        let (_, _, c) = sealed(lot, who, price, &ot);
+        txs.push(
+            ot.call(&bidders[who], "submit_bid", json!({ "tender_id": 0, "lot_id": lot, "commitment": c })).unwrap(),
+        );
+    }
+    produce(&mut chain, txs, T0 + DAY + 100);
+    let mut txs = Vec::new();
+    for &(who, lot, price) in &offers {
+        let (bid, salt, _) = sealed(lot, who, price, &ot);
+        let args = json!({ "tender_id": 0, "lot_id": lot, "bid": bid, "salt": salt });
+        txs.push(ot.call(&bidders[who], "reveal_bid", args).unwrap());
+    }
+    produce(&mut chain, txs, bid_deadline);
+    let t = reveal_deadline;
+    let txs = vec![
+        ot.call(&buyer, "evaluate_lot", json!({ "tender_id": 0, "lot_id": 0 })).unwrap(),
+        ot.call(&buyer, "evaluate_lot", json!({ "tender_id": 0, "lot_id": 1 })).unwrap(),
+    ];
+    produce(&mut chain, txs, t);
+    let reject =
+        json!({ "tender_id": 0, "lot_id": 0, "bidder": address_of(&bidders[0]).to_string(), "reason": "no licence" });
+    let txs = vec![
+        ot.call(&buyer, "reject_bidder", reject).unwrap(),
+        ot.call(&buyer, "award", json!({ "tender_id": 0, "lot_id": 0 })).unwrap(),
+        ot.call(&buyer, "award", json!({ "tender_id": 0, "lot_id": 1 })).unwrap(),
+    ];
+    produce(&mut chain, txs, t + 60);
+    let t = t + 60 + 2 * DAY;
+    let txs = vec![
+        ot.call(&buyer, "finalize", json!({ "tender_id": 0, "lot_id": 0 })).unwrap(),
+        ot.call(&buyer, "finalize", json!({ "tender_id": 0, "lot_id": 1 })).unwrap(),
+    ];
+    produce(&mut chain, txs, t);
+    // The contract for lot 0, with bidder 1 at 8000.00 UAH.
+    cp.continue_nonces(&ot);
+    let register = json!({ "params": {
+        "tender": { "contract": ot.address.to_string(), "tender_id": 0, "lot_id": 0 },
+        "supplier": address_of(&bidders[1]).to_string(), "value": 800_000, "currency": "UAH",
+        "budget_line": "2026/UA-KYIV/0451/3110", "document_hash": zero,
+        "milestones": [{ "title": "delivery", "amount": 800_000, "due": t + 30 * DAY }], "amendment_cap_bps": null,
+    }});
+    produce(&mut chain, vec![cp.call(&buyer, "register_contract", register).unwrap()], t + 100);
+    let txs = vec![
+        cp.call(&bidders[1], "record_delivery", json!({ "contract_id": 0, "milestone": 0, "document_hash": zero }))
+            .unwrap(),
+        cp.call(&buyer, "accept_delivery", json!({ "contract_id": 0, "milestone": 0 })).unwrap(),
+    ];
+    produce(&mut chain, txs, t + 10 * DAY);
+    let pay = |amount: u128, reference: &str| json!({ "contract_id": 0, "milestone": 0, "amount": amount, "reference": reference });
+    let txs = vec![
+        cp.call(&buyer, "record_payment", pay(300_000, "UA-TREASURY-1")).unwrap(),
+        cp.call(&buyer, "record_payment", pay(500_000, "UA-TREASURY-2")).unwrap(),
+        cp.call(&buyer, "complete", json!({ "contract_id": 0, "note": "delivered and paid" })).unwrap(),
+    ];
+    produce(&mut chain, txs, t + 11 * DAY);
+    (ot.address.to_string(), cp.address.to_string())
+}
+
+#[test]
+fn export_validates_against_the_ocds_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("chain");
+    let (tender_contract, payments) = lifecycle_chain(&data);
+    let (releases_path, records_path) = (dir.path().join("releases.json"), dir.path().join("records.json"));
+    let data_s = data.to_str().unwrap();
+    procura(&[
+        "ocds",
+        "export",
+        "--data",
+        data_s,
+        "--contract",
+        &tender_contract,
+        "--payments",
+        &payments,
+        "--out",
+        releases_path.to_str().unwrap(),
+        "--records",
+        records_path.to_str().unwrap(),
+    ]);
+    let package: Value = serde_json::from_slice(&std::fs::read(&releases_path).unwrap()).unwrap();
+    let releases = package["releases"].as_array().unwrap();
+    let ocid = format!("ocds-procura-{}-0", &tender_contract[..8]);
+    assert!(releases.iter().all(|r| r["ocid"] == ocid.as_str()));
+    let mut ids: Vec<&str> = releases.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), releases.len(), "release ids are unique");
+    assert_eq!(releases[0]["tag"], json!(["tender"]));
+    assert_eq!(releases[0]["date"], "2026-01-01T00:00:10Z");
+    let last = releases.last().unwrap();
+    assert_eq!(last["tender"]["status"], "complete");
+    let awards = last["awards"].as_array().unwrap();
+    let statuses: Vec<&str> = awards.iter().map(|a| a["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["unsuccessful", "active", "active"], "{awards:#?}");
+    assert_eq!(awards[1]["value"], json!({ "amount": 8000.0, "currency": "UAH" }));
+    let contract = &last["contracts"][0];
+    assert_eq!(contract["awardID"], awards[1]["id"]);
+    assert_eq!(contract["status"], "terminated");
+    assert_eq!(contract["implementation"]["transactions"].as_array().unwrap().len(), 2);
+    assert_eq!(last["bids"]["details"].as_array().unwrap().len(), 4);
+    let records: Value = serde_json::from_slice(&std::fs::read(&records_path).unwrap()).unwrap();
+    assert_eq!(records["records"][0]["compiledRelease"]["tag"], json!(["compiled"]));
+    assert_eq!(records["records"][0]["releases"].as_array().unwrap().len(), releases.len());
+
+    // The official schemas (scripts/setup installs them and jsonschema).
+    let ocds_dir = std::env::var_os("PROCURA_OCDS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/procura/ocds"));
+    let python = ocds_dir.join("venv/bin/python");
+    assert!(python.exists(), "{} is missing: run scripts/setup", python.display());
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/ocds-validate");
+    let out = Command::new(python).arg(script).arg(&releases_path).arg(&records_path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "schema validation failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(text.matches(": 0 errors").count(), 2, "{text}");
+}

@@ -53,6 +53,12 @@ impl Driver {
         Ok(tx.sign(key))
     }
 
+    /// Takes over another driver's nonces: the same keys calling a second
+    /// contract on the same chain.
+    pub fn continue_nonces(&mut self, from: &Driver) {
+        self.nonces.extend(from.nonces.iter().map(|(k, v)| (*k, *v)));
+    }
+
     /// The contract's events among `events`, decoded: `(topic, payload)`.
     pub fn decode<'a>(&self, events: impl IntoIterator<Item = &'a Event>) -> Vec<(String, Value)> {
         events
