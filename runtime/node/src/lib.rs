@@ -7,6 +7,8 @@
 //! - [`audit`]: re-execute and check a whole chain from genesis.
 //! - [`export`]: the portable chain file (export, import).
 //! - [`static_files`]: the browser app the API serves at `/`.
+//! - [`ocds`]: Open Contracting Data Standard in (replay published tenders
+//!   through `open-tender`) and out (release and record packages).
 
 pub mod api;
 pub mod audit;
@@ -19,3 +21,4 @@ pub mod keys;
 pub mod mempool;
 pub mod node;
 pub mod static_files;
+pub mod ocds;

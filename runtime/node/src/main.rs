@@ -85,6 +85,44 @@ enum Command {
         #[command(subcommand)]
         command: ChainCommand,
     },
+    /// Open Contracting Data Standard: replay published tenders, export ours.
+    Ocds {
+        #[command(subcommand)]
+        command: OcdsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OcdsCommand {
+    /// Run published OCDS tenders (releases, records or packages) through the
+    /// open-tender contract on scratch chains and compare the awards.
+    Replay {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON report instead of the table.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = "artifacts/contracts")]
+        contracts: PathBuf,
+    },
+    /// Write an OCDS 1.1 release package (and optionally a record package)
+    /// for every tender of an open-tender contract on a stopped node's chain.
+    Export {
+        #[arg(long, default_value = ".procura")]
+        data: PathBuf,
+        /// The open-tender contract's address (64 hex).
+        #[arg(long)]
+        contract: String,
+        /// A contract-payments contract whose contracts reference the tenders.
+        #[arg(long)]
+        payments: Option<String>,
+        /// The release package (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write a record package (one compiled release per tender).
+        #[arg(long)]
+        records: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -273,6 +311,32 @@ fn real_main() -> anyhow::Result<()> {
         Command::Chain { command: ChainCommand::Import { file, data } } => {
             let report = procura_node::export::import(&file, &data, true)?;
             println!("imported into {}: verified {}", data.display(), summary(&report));
+        }
+        Command::Ocds { command: OcdsCommand::Replay { files, json, contracts } } => {
+            let report = procura_node::ocds::replay::replay_files(&files, &contracts)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", procura_node::ocds::replay::print_table(&report));
+            }
+        }
+        Command::Ocds { command: OcdsCommand::Export { data, contract, payments, out, records } } => {
+            let db = procura_storage::Db::open(&data.join("db"))?;
+            let contract = Address(parse32(&contract)?);
+            let payments = payments.as_deref().map(parse32).transpose()?.map(Address);
+            let export = procura_node::ocds::export::export(&db, &contract, payments.as_ref())?;
+            match &out {
+                Some(path) => std::fs::write(path, serde_json::to_string_pretty(&export.releases)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{}", serde_json::to_string_pretty(&export.releases)?),
+            }
+            if let Some(path) = &records {
+                std::fs::write(path, serde_json::to_string_pretty(&export.records)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            if out.is_some() {
+                println!("exported {} tenders in {} releases", export.tenders, export.release_count);
+            }
         }
         Command::Proof { key, height } => {
             let q = height.map(|h| format!("?height={h}")).unwrap_or_default();
