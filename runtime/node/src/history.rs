@@ -129,22 +129,10 @@ pub fn timeline<'a>(records: &'a [CallRecord], key: &str, id: u64) -> Vec<&'a Ca
         .collect()
 }
 
-/// Unix seconds as RFC 3339 UTC (`2026-01-01T00:00:00Z`); days from the
-/// civil calendar algorithm of H. Hinnant, so no time-zone database is
-/// needed and the output never depends on the machine.
+/// Unix seconds as RFC 3339 UTC (`2026-01-01T00:00:00Z`), computed from the
+/// civil calendar so the output never depends on the machine's time zone.
 pub fn utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + (month <= 2) as i64;
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60)
+    crate::ocds::time::format_rfc3339(secs)
 }
 
 /// The timeline as text for a terminal: one block per call.

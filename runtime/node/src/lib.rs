@@ -20,5 +20,5 @@ pub mod history;
 pub mod keys;
 pub mod mempool;
 pub mod node;
-pub mod static_files;
 pub mod ocds;
+pub mod static_files;
