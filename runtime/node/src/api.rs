@@ -33,6 +33,11 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/events/{contract}", get(events))
         .route("/v1/accounts/{address}", get(account))
         .route("/v1/stream", get(stream))
+        .route("/v1/contracts", get(contracts))
+        .route("/v1/contracts/{address}/timeline", get(contract_timeline))
+        .route("/v1/dev/advance-time", post(advance_time))
+        .route("/", get(index))
+        .route("/app/{*path}", get(app_file))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
@@ -253,4 +258,69 @@ async fn events(
         .iter()
         .map(|(h, i, e)| json!({ "height": h, "tx_index": i, "event": event_json(e) }))
         .collect::<Vec<_>>())))
+}
+
+/// The genesis contracts, so clients (the web app) find them by name.
+async fn contracts(State(s): State<Shared>) -> Json<Value> {
+    let s = s.lock().expect("node lock");
+    Json(json!(s
+        .contracts
+        .iter()
+        .map(|(name, address)| json!({ "name": name, "address": address.to_hex() }))
+        .collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize)]
+struct TimelineQuery {
+    id: u64,
+    key: Option<String>,
+}
+
+/// One tender's (or any id's) decoded timeline: `history.rs` over this
+/// node's blocks, the same records as `procura audit tender --json`.
+async fn contract_timeline(
+    State(s): State<Shared>,
+    Path(address): Path<String>,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let contract = Address(hex32(&address, "contract")?);
+    let key = q.key.unwrap_or_else(|| "tender_id".into());
+    let s = s.lock().expect("node lock");
+    let (abi, records) = crate::history::contract_history(&s.chain.db, &contract).map_err(|e| {
+        if s.contracts.iter().any(|(_, a)| *a == contract) {
+            internal(e)
+        } else {
+            not_found(e.to_string())
+        }
+    })?;
+    let calls = crate::history::timeline(&records, &key, q.id);
+    Ok(Json(json!({ "contract": abi.contract, "key": key, "id": q.id, "calls": calls })))
+}
+
+#[derive(Deserialize)]
+struct AdvanceTime {
+    secs: u64,
+}
+
+/// Dev chains started with `--dev-clock` only: moves the block clock
+/// forward (never back, so block times stay monotonic).
+async fn advance_time(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let req: AdvanceTime = parse_json(&body)?;
+    let mut s = s.lock().expect("node lock");
+    let Some(offset) = s.clock.as_mut() else {
+        return Err(not_found("this node's clock is the wall clock (start a dev node with --dev-clock)"));
+    };
+    *offset = offset.saturating_add(req.secs);
+    let offset = *offset;
+    Ok(Json(json!({ "offset": offset, "now": s.now() })))
+}
+
+async fn index(State(s): State<Shared>) -> Response {
+    let dir = s.lock().expect("node lock").web_dir.clone();
+    crate::static_files::serve(dir.as_deref(), "index.html")
+}
+
+async fn app_file(State(s): State<Shared>, Path(path): Path<String>) -> Response {
+    let dir = s.lock().expect("node lock").web_dir.clone();
+    crate::static_files::serve(dir.as_deref(), &path)
 }

@@ -10,7 +10,7 @@
 use crate::chain::{ApplyError, Chain, TxSignatures};
 use crate::export::{ExportError, ExportReader};
 use crate::genesis::GenesisConfig;
-use procura_chain::{Block, BlockError, Receipt, SignedTransaction};
+use procura_chain::{Block, BlockError, Receipt};
 use procura_state::StateStore;
 use procura_storage::{cf, Db};
 use std::collections::HashMap;
@@ -145,35 +145,7 @@ impl<R: Read> BlockSource for FileSource<R> {
     }
 }
 
-/// Index of the first transaction whose signature does not verify, checked
-/// on every core: signatures are independent, and the verdict (the lowest
-/// failing index) does not depend on how the work was split. Execution stays
-/// on one thread, in block order.
-///
-/// Not ed25519-dalek's batch verification: it uses the cofactored equation,
-/// so a batch can pass with a signature that `verify_strict` (admission's
-/// rule, which refuses small-order keys and malleable signatures) rejects;
-/// an audit must apply exactly the chain's rule, and a failed batch would not
-/// say which transaction is bad.
-pub fn first_bad_signature(txs: &[SignedTransaction]) -> Option<usize> {
-    // Below this, spawning threads costs more than it saves.
-    const SERIAL_BELOW: usize = 32;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads == 1 || txs.len() < SERIAL_BELOW {
-        return txs.iter().position(|t| !t.verify_signature());
-    }
-    let chunk = txs.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let mut parts = txs.chunks(chunk).enumerate();
-        let (_, first) = parts.next().expect("txs is not empty");
-        let others: Vec<_> = parts
-            .map(|(i, part)| s.spawn(move || part.iter().position(|t| !t.verify_signature()).map(|p| i * chunk + p)))
-            .collect();
-        let mine = first.iter().position(|t| !t.verify_signature());
-        let theirs = others.into_iter().filter_map(|h| h.join().expect("signature checks do not panic"));
-        mine.into_iter().chain(theirs).min()
-    })
-}
+pub use procura_chain::first_bad_signature;
 
 /// Receipt summary for a mismatch report.
 fn summary(r: Option<&Receipt>) -> String {

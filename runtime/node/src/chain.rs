@@ -39,9 +39,9 @@ pub struct Chain {
 /// Who verifies the transaction signatures of a block being applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxSignatures {
-    /// `apply` does, one after the other.
+    /// The chain checks them, on every core, before anything else.
     Check,
-    /// The caller already did (the audit replay, in parallel).
+    /// The caller already did (the mempool at admission, the audit replay).
     Verified,
 }
 
@@ -120,8 +120,27 @@ impl Chain {
 
     /// Executes `txs` on top of the head, signs the block and commits it.
     pub fn produce(&mut self, txs: Vec<SignedTransaction>, wall_clock: u64) -> anyhow::Result<(Block, Vec<Receipt>)> {
+        self.produce_with(txs, wall_clock, TxSignatures::Check)
+    }
+
+    /// [`Chain::produce`]; with [`TxSignatures::Verified`] the caller vouches
+    /// that every signature was verified already (the mempool does at
+    /// admission), so the proposer does not verify each one twice.
+    pub fn produce_with(
+        &mut self,
+        txs: Vec<SignedTransaction>,
+        wall_clock: u64,
+        signatures: TxSignatures,
+    ) -> anyhow::Result<(Block, Vec<Receipt>)> {
         let key = self.key.as_ref().ok_or_else(|| anyhow::anyhow!("this node has no proposer key"))?;
         let height = self.head.height + 1;
+        let txs = match signatures {
+            TxSignatures::Verified => txs,
+            TxSignatures::Check => {
+                let verdicts = procura_chain::verify_all(&txs);
+                txs.into_iter().zip(verdicts).filter_map(|(tx, ok)| ok.then_some(tx)).collect()
+            }
+        };
         // The proposer holds itself to the checks every validator will run:
         // inadmissible transactions and those past the gas limit are dropped.
         let txs = self.admissible(txs);
@@ -170,10 +189,17 @@ impl Chain {
         }
         let empty = Default::default();
         let mut view = NonceView::new(&self.db, &empty);
+        // Signatures first, on every core; the first bad one is reported as
+        // admission would report it.
+        let bad_signature = match signatures {
+            TxSignatures::Check => procura_chain::first_bad_signature(&block.txs),
+            TxSignatures::Verified => None,
+        };
         for (index, tx) in block.txs.iter().enumerate() {
-            let checked = match signatures {
-                TxSignatures::Check => procura_chain::check(tx, &self.rules, &view),
-                TxSignatures::Verified => procura_chain::check_presigned(tx, &self.rules, &view),
+            let checked = if bad_signature == Some(index) {
+                procura_chain::check(tx, &self.rules, &view)
+            } else {
+                procura_chain::check_presigned(tx, &self.rules, &view)
             };
             checked.map_err(|error| ApplyError::BadTx { height: h.height, index, error })?;
             view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
@@ -217,7 +243,8 @@ impl Chain {
             if gas.saturating_add(tx.tx.gas_limit) > self.rules.block_gas_limit {
                 break;
             }
-            if procura_chain::check(&tx, &self.rules, &view).is_ok() {
+            // Signatures were checked by the caller (see `produce_with`).
+            if procura_chain::check_presigned(&tx, &self.rules, &view).is_ok() {
                 gas += tx.tx.gas_limit;
                 view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
                 out.push(tx);

@@ -6,6 +6,7 @@
 //! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
 //! - [`audit`]: re-execute and check a whole chain from genesis.
 //! - [`export`]: the portable chain file (export, import).
+//! - [`static_files`]: the browser app the API serves at `/`.
 //! - [`ocds`]: Open Contracting Data Standard in (replay published tenders
 //!   through `open-tender`) and out (release and record packages).
 
@@ -15,7 +16,9 @@ pub mod chain;
 pub mod executor;
 pub mod export;
 pub mod genesis;
+pub mod history;
 pub mod keys;
 pub mod mempool;
 pub mod node;
 pub mod ocds;
+pub mod static_files;

@@ -151,6 +151,23 @@ enum ChainCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
+    /// Every call and event that touched one tender, in chain order,
+    /// decoded through the contract's ABI (read from the chain's own copy
+    /// of its code). Reads a stopped node's data directory.
+    Tender {
+        /// The contract's address, hex.
+        contract: String,
+        /// The tender's id.
+        id: u64,
+        #[arg(long, default_value = ".procura")]
+        data: PathBuf,
+        /// The argument or event field that carries the id.
+        #[arg(long, default_value = "tender_id")]
+        key: String,
+        /// JSON for tools instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-execute a chain from genesis in a fresh state and check every
     /// hash, signature and root: a stopped node's (--data; also every stored
     /// receipt and state entry) or a chain file's (--file).
@@ -195,6 +212,14 @@ struct NodeArgs {
     /// Validator key file (not with --dev).
     #[arg(long)]
     key: Option<PathBuf>,
+    /// The browser app's directory, served at `/` (scripts/build-web
+    /// builds its Wasm into DIR/pkg).
+    #[arg(long, default_value = "web/app")]
+    web: PathBuf,
+    /// Dev chains: let `POST /v1/dev/advance-time` move block time forward
+    /// (tests and demos pass days-long deadlines in seconds).
+    #[arg(long, requires = "dev")]
+    dev_clock: bool,
     #[arg(long, default_value_t = 200)]
     block_interval_ms: u64,
     #[arg(long, default_value_t = 5_000)]
@@ -259,6 +284,23 @@ fn real_main() -> anyhow::Result<()> {
                 }
             };
             println!("verified {}", summary(&report));
+        }
+        Command::Audit { command: AuditCommand::Tender { contract, id, data, key, json } } => {
+            let db = procura_storage::Db::open(&data.join("db"))?;
+            let (abi, records) = procura_node::history::contract_history(&db, &Address(parse32(&contract)?))?;
+            let timeline = procura_node::history::timeline(&records, &key, id);
+            if timeline.is_empty() {
+                anyhow::bail!("no call to {} ({contract}) mentions {key} {id}", abi.contract);
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({ "contract": abi.contract, key: id, "calls": timeline }))?
+                );
+            } else {
+                println!("{} {key} {id}: {} calls\n", abi.contract, timeline.len());
+                print!("{}", procura_node::history::render(&timeline));
+            }
         }
         Command::Chain { command: ChainCommand::Export { data, out, genesis, contracts } } => {
             let genesis = GenesisConfig::load(&genesis.unwrap_or_else(|| data.join("genesis.json")))?;
@@ -353,6 +395,8 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         block_interval: Duration::from_millis(args.block_interval_ms),
         max_block_txs: args.max_block_txs,
         max_mempool: args.max_mempool,
+        web_dir: Some(args.web),
+        dev_clock: args.dev_clock,
     };
     tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(node::run(config))
 }

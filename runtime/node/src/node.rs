@@ -2,7 +2,7 @@
 //! HTTP API, with a graceful stop on SIGINT/SIGTERM.
 
 use crate::api;
-use crate::chain::Chain;
+use crate::chain::{Chain, TxSignatures};
 use crate::genesis::GenesisConfig;
 use crate::mempool::Mempool;
 use ed25519_dalek::SigningKey;
@@ -17,6 +17,21 @@ pub struct NodeState {
     pub mempool: Mempool,
     /// New blocks with their receipts, as JSON, for `/v1/stream`.
     pub blocks: tokio::sync::broadcast::Sender<String>,
+    /// The genesis contracts by name, for `/v1/contracts`.
+    pub contracts: Vec<(String, procura_primitives::Address)>,
+    /// The web app's directory (`/`, `/app/...`), if served.
+    pub web_dir: Option<PathBuf>,
+    /// Dev chains only (`--dev-clock`): seconds added to the wall clock for
+    /// block times, moved forward by `POST /v1/dev/advance-time` so tests
+    /// and demos can pass deadlines of days in seconds.
+    pub clock: Option<u64>,
+}
+
+impl NodeState {
+    /// The time the next block is proposed at.
+    pub fn now(&self) -> u64 {
+        unix_now().saturating_add(self.clock.unwrap_or(0))
+    }
 }
 
 pub struct NodeConfig {
@@ -28,6 +43,8 @@ pub struct NodeConfig {
     pub block_interval: Duration,
     pub max_block_txs: usize,
     pub max_mempool: usize,
+    pub web_dir: Option<PathBuf>,
+    pub dev_clock: bool,
 }
 
 fn unix_now() -> u64 {
@@ -45,7 +62,9 @@ fn producer(state: Arc<Mutex<NodeState>>, stop: Arc<AtomicBool>, interval: Durat
         let budget = s.chain.rules.block_gas_limit;
         let txs = s.mempool.take(max_txs, budget);
         let count = txs.len();
-        match s.chain.produce(txs, unix_now()) {
+        let now = s.now();
+        // The mempool admitted each transaction, signature included.
+        match s.chain.produce_with(txs, now, TxSignatures::Verified) {
             Ok((block, receipts)) => {
                 let h = &block.header.header;
                 let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
@@ -91,14 +110,23 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
         hex::encode(head.state_root),
         config.data_dir.display()
     );
+    let mut contracts = Vec::new();
     for c in &chain.genesis.contracts {
         let code = std::fs::read(crate::genesis::contract_path(&config.contracts_dir, &c.name))?;
         let hash = procura_vm::code_hash(&code);
         let address = procura_chain::contract_address(&procura_primitives::Address::ZERO, &hash, c.salt);
         println!("  contract {:<16} {}", c.name, address);
+        contracts.push((c.name.clone(), address));
     }
     let (blocks, _) = tokio::sync::broadcast::channel(256);
-    let state = Arc::new(Mutex::new(NodeState { chain, mempool: Mempool::new(config.max_mempool), blocks }));
+    let state = Arc::new(Mutex::new(NodeState {
+        chain,
+        mempool: Mempool::new(config.max_mempool),
+        blocks,
+        contracts,
+        web_dir: config.web_dir,
+        clock: config.dev_clock.then_some(0),
+    }));
     let stop = Arc::new(AtomicBool::new(false));
     let producer_thread = {
         let (state, stop) = (state.clone(), stop.clone());
@@ -109,6 +137,9 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
     println!("  HTTP API on http://{}/v1/head", listener.local_addr()?);
+    if state.lock().expect("node lock").web_dir.is_some() {
+        println!("  web app on  http://{}/", listener.local_addr()?);
+    }
     axum::serve(listener, api::router(state.clone()))
         .with_graceful_shutdown(shutdown_signal(stop.clone(), state.clone()))
         .await?;

@@ -108,6 +108,17 @@ fn export_import_and_verify_a_chain_file() {
     let again = ok(&["audit", "verify", "--data", imported_s, "--contracts", contracts_copy.to_str().unwrap()]);
     assert_eq!(verified(&again), from_file);
 
+    // The imported chain tells each tender's story, as text and as JSON.
+    let text = ok(&["audit", "tender", &contract, "1", "--data", imported_s]);
+    assert!(text.starts_with("SealedBid tender_id 1: 1 calls"), "{text}");
+    assert!(text.contains("open_tender") && text.contains("event  tender_opened"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["audit", "tender", &contract, "2", "--json", "--data", imported_s])).unwrap();
+    assert_eq!(json["calls"][0]["result"], 2);
+    assert_eq!(json["calls"][0]["args"]["params"]["currency"], "EUR");
+    let none = offline(&["audit", "tender", &contract, "9", "--data", imported_s]);
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no call to SealedBid"), "{none:?}");
+
     // Refusals say what to do and exit non-zero.
     let refused = offline(&["chain", "import", "--file", file_s, "--data", imported_s]);
     assert!(!refused.status.success());

@@ -16,9 +16,9 @@
 //! revealed, then `valid`; rejected or never revealed: `disqualified`.
 
 use super::driver::amount;
-use super::history::{contract_history, CallRecord};
 use super::money::to_major;
 use super::time::format_rfc3339;
+use crate::history::{contract_history, CallRecord};
 use procura_primitives::Address;
 use procura_storage::Db;
 use serde_json::{json, Value};

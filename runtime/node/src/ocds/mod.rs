@@ -7,7 +7,7 @@
 //!   turns one release into the calls to make, or a reason to skip it.
 //! - Out: [`export`] writes a release package and a record package for every
 //!   tender of an `open-tender` contract on a chain, from the decoded event
-//!   history ([`history`]), with the contracts and payments of a
+//!   history ([`crate::history`]), with the contracts and payments of a
 //!   `contract-payments` contract that references them.
 //!
 //! [`money`] and [`time`] convert amounts (decimal ⇄ minor units) and dates
@@ -15,7 +15,6 @@
 
 pub mod driver;
 pub mod export;
-pub mod history;
 pub mod model;
 pub mod money;
 pub mod plan;
