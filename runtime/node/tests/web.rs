@@ -18,7 +18,7 @@ use procura_chain::{account_address, Action, Transaction};
 use procura_primitives::Address;
 use procura_sdk::testing::MockHost;
 use procura_sdk::Map;
-use procura_state::{compute_update, MemStateStore, StateKey, StateProof, StateStore};
+use procura_state::{compute_update, MemStateStore, StateKey, StateProof};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
