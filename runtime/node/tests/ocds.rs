@@ -16,9 +16,22 @@ fn contracts_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/contracts"))
 }
 
-/// Real Prozorro data beside the repository (`shared/` is the clone's sibling).
+/// Real Prozorro data in the workplace's `shared/` directory: beside the
+/// repository, or beside any directory above it (a CI clone may sit deeper),
+/// or where `PROCURA_SHARED_DIR` says.
 fn ukraine_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ocds/ukraine");
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let candidates = std::env::var_os("PROCURA_SHARED_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(manifest.ancestors().map(|a| a.join("shared")))
+        .chain([PathBuf::from("/work/shared")]);
+    let mut tried = Vec::new();
+    let dir = candidates
+        .map(|shared| shared.join("data/ocds/ukraine"))
+        .inspect(|d| tried.push(d.display().to_string()))
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| panic!("the OCDS sample data is missing; looked in {tried:?} (set PROCURA_SHARED_DIR)"));
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{} ({e}): the OCDS sample data is missing", dir.display()))
         .map(|e| e.unwrap().path())
