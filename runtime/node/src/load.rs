@@ -149,6 +149,9 @@ fn bid_tx(shared: &Shared, key: &SigningKey, nonce: u64, chain_id: &str) -> Tran
 /// One worker: its own accounts, in turn, with an invalid submission every
 /// `invalid_every` steps.
 fn worker(shared: Arc<Shared>, config: LoadConfig, mut accounts: Vec<(SigningKey, u64)>, offset: u64) {
+    // Oversize bodies on their own connections: the server closes one
+    // after refusing it, which would fail the next pooled request.
+    let oversize_agent = agent();
     let agent = agent();
     let mut local = Counts::default();
     let mut step = offset;
@@ -165,6 +168,7 @@ fn worker(shared: Arc<Shared>, config: LoadConfig, mut accounts: Vec<(SigningKey
         let (key, nonce) = (&accounts[index].0, accounts[index].1);
         if config.invalid_every > 0 && step % config.invalid_every == 0 {
             let kind = (step / config.invalid_every) as usize % INVALID.len();
+            let (name, want_code, want_text) = INVALID[kind];
             let body = match INVALID[kind].0 {
                 "bad_signature" => {
                     let mut tx = bid_tx(&shared, key, nonce, &shared.chain_id).sign(key);
@@ -176,8 +180,8 @@ fn worker(shared: Arc<Shared>, config: LoadConfig, mut accounts: Vec<(SigningKey
                 "garbage_json" => b"{\"tx\": 12, oops".to_vec(),
                 _ => oversize.clone(),
             };
-            let (name, want_code, want_text) = INVALID[kind];
-            let outcome = request(&agent, &shared.submit_url, Some(&body));
+            let via = if name == "oversize" { &oversize_agent } else { &agent };
+            let outcome = request(via, &shared.submit_url, Some(&body));
             let entry = local.invalid.entry(name).or_default();
             entry.0 += 1;
             match outcome {

@@ -20,22 +20,29 @@ impl NodeProcess {
     /// Starts a dev node on a free port (retrying on another port if the one
     /// picked was taken meanwhile) and waits until it answers.
     pub fn start(data: &Path) -> NodeProcess {
+        Self::start_with(data, &[])
+    }
+
+    /// [`NodeProcess::start`] with extra `procura node` flags.
+    pub fn start_with(data: &Path, extra: &[&str]) -> NodeProcess {
         for _ in 0..3 {
-            if let Some(node) = Self::try_start(data, free_port()) {
+            if let Some(node) = Self::try_start(data, free_port(), extra) {
                 return node;
             }
         }
         panic!("the node did not start on three ports in a row");
     }
 
-    fn try_start(data: &Path, port: u16) -> Option<NodeProcess> {
+    fn try_start(data: &Path, port: u16, extra: &[&str]) -> Option<NodeProcess> {
         let child = Command::new(env!("CARGO_BIN_EXE_procura"))
-            .args(["node", "--dev", "--block-interval-ms", "50", "--listen"])
+            .args(["node", "--dev", "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data")
             .arg(data)
             .arg("--contracts")
             .arg(crate::common::contracts_dir())
+            .args(extra)
+            .args(if extra.contains(&"--block-interval-ms") { &[][..] } else { &["--block-interval-ms", "50"][..] })
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
