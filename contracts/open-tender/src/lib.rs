@@ -42,9 +42,23 @@ pub struct OpenTender;
 
 #[contract]
 impl OpenTender {
-    /// Opens a tender with its lots; the caller becomes the buyer.
+    /// Names the governance contract: from then on only its registered
+    /// procuring entities may open tenders. Set once, at instantiation.
+    #[init]
+    pub fn init(governance: Address) -> ContractResult<()> {
+        opening::set_governance(governance)
+    }
+
+    /// Opens a tender with its lots; the caller (a registered procuring
+    /// entity, when a governance contract is set) becomes the buyer.
     pub fn open_tender(params: TenderParams, lots: Vec<LotParams>) -> ContractResult<u64> {
         opening::open(params, lots)
+    }
+
+    /// The governance contract consulted at `open_tender`, if any.
+    #[view]
+    pub fn governance() -> ContractResult<Option<Address>> {
+        Ok(GOVERNANCE.load())
     }
 
     /// The buyer amends the tender before the bid deadline (see amendments.rs).

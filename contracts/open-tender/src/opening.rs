@@ -6,7 +6,7 @@ use crate::store::*;
 use crate::types::*;
 use crate::{MAX_AMOUNT, MAX_CRITERIA, MAX_EVALUATORS, MAX_LOTS};
 use alloc::vec::Vec;
-use procura_sdk::{emit, env, require, ContractResult};
+use procura_sdk::{emit, env, require, Address, ContractResult};
 use procurement_core::presets::Schedule;
 use procurement_core::{check_currency, AwardCriterion};
 
@@ -68,7 +68,27 @@ pub fn check_params(params: &TenderParams, lots: &[LotParams], now: u64) -> Cont
     Ok(())
 }
 
+pub fn set_governance(governance: Address) -> ContractResult<()> {
+    require!(!GOVERNANCE.exists(), "the governance contract is set once, at instantiation");
+    GOVERNANCE.save(&governance);
+    Ok(())
+}
+
+/// Only the governance registry's procuring entities open tenders.
+fn check_procuring_entity() -> ContractResult<()> {
+    if let Some(governance) = GOVERNANCE.load() {
+        let buyer = env::caller();
+        let registered: bool = procura_sdk::cross::view(&governance, "is_procuring_entity", &(buyer,))?;
+        require!(
+            registered,
+            "{buyer} is not a registered procuring entity: governance must approve AddProcuringEntity for it first"
+        );
+    }
+    Ok(())
+}
+
 pub fn open(params: TenderParams, lots: Vec<LotParams>) -> ContractResult<u64> {
+    check_procuring_entity()?;
     let now = env::block_time();
     check_params(&params, &lots, now)?;
     let id = NEXT_TENDER_ID.load().unwrap_or(0);

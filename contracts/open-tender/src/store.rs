@@ -8,6 +8,9 @@ use alloc::vec::Vec;
 use procura_sdk::{emit, env, require, Address, ContractResult, Item, Map};
 
 pub const NEXT_TENDER_ID: Item<u64> = Item::new("next_tender");
+/// The governance contract whose procuring-entity registry decides who may
+/// open tenders; unset (no `init`) means anyone may (development, tests).
+pub const GOVERNANCE: Item<Address> = Item::new("governance");
 pub const TENDERS: Map<u64, Tender> = Map::new("tender");
 pub const LOTS: Map<(u64, u32), Lot> = Map::new("lot");
 pub const BIDS: Map<(LotKey, Address), BidRecord> = Map::new("bid");

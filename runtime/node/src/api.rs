@@ -3,6 +3,7 @@
 
 use crate::chain::NonceView;
 use crate::executor::BlockContext;
+use crate::limits::{self, ApiLimits, RateLimiter};
 use crate::node::NodeState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -19,10 +20,12 @@ use std::sync::{Arc, Mutex};
 
 pub type Shared = Arc<Mutex<NodeState>>;
 
-/// Requests larger than this are refused before parsing.
-pub const MAX_BODY: usize = 2 * 1024 * 1024;
-
-pub fn router(state: Shared) -> Router {
+/// The API with its limits: bodies over `limits.max_body_bytes` get 413,
+/// clients over their rate 429 (see `limits.rs`). Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` so the rate limit
+/// knows each client's address.
+pub fn router(state: Shared, limits: ApiLimits) -> Router {
+    let limiter = Arc::new(RateLimiter::new(&limits));
     Router::new()
         .route("/v1/head", get(head))
         .route("/v1/tx", post(submit_tx))
@@ -38,8 +41,10 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/dev/advance-time", post(advance_time))
         .route("/", get(index))
         .route("/app/{*path}", get(app_file))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
         .with_state(state)
+        .layer(axum::middleware::from_fn(limits::json_errors))
+        .layer(axum::middleware::from_fn_with_state(limiter, limits::rate_limit))
 }
 
 pub struct ApiError(StatusCode, String);
@@ -143,7 +148,10 @@ async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, 
     let NodeState { chain, mempool, .. } = &mut *s;
     let view = NonceView::new(&chain.db, &mempool.pending_nonces);
     let tx = procura_chain::admit(&bytes, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
-    let hash = mempool.push(tx).map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    let hash = mempool.push(tx, bytes.len()).map_err(|e| {
+        let status = if e.is_per_client() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::SERVICE_UNAVAILABLE };
+        ApiError(status, e.to_string())
+    })?;
     Ok(Json(json!({ "hash": hex::encode(hash) })))
 }
 

@@ -3,7 +3,7 @@
 //! re-executing them. Every path commits through `commit`, one atomic batch.
 
 use crate::executor::{load, BlockContext, Executor, PendingState};
-use crate::genesis::{contract_path, GenesisConfig};
+use crate::genesis::{contract_path, GenesisConfig, GOVERNANCE_CONTRACT};
 use ed25519_dalek::SigningKey;
 use procura_chain::block::{receipts_root, tx_root};
 use procura_chain::merkle::merkle_root;
@@ -34,6 +34,9 @@ pub struct Chain {
     head: BlockHeader,
     /// This node's proposer key, if it produces blocks.
     key: Option<SigningKey>,
+    /// The governance contract, when genesis has a `governance` section:
+    /// the validator set is then read from its state, not from genesis.
+    pub governance: Option<Address>,
 }
 
 /// Who verifies the transaction signatures of a block being applied.
@@ -88,6 +91,7 @@ impl Chain {
             max_tx_bytes: genesis.max_tx_bytes,
         };
         let executor = Executor { vm: Arc::new(vm) };
+        let governance = governance_address(&genesis, contracts_dir)?;
         let head = match db.head()? {
             Some(h) => {
                 if db.genesis_config_hash()?.as_deref() != Some(genesis.hash().as_slice()) {
@@ -103,11 +107,11 @@ impl Chain {
                 // The config hash first: a crash before genesis commits
                 // leaves no head, and genesis is simply built again.
                 db.set_genesis_config_hash(&genesis.hash())?;
-                let block = build_genesis(&db, &executor, &genesis, contracts_dir)?;
+                let block = build_genesis(&db, &executor, &genesis, contracts_dir, governance)?;
                 block.header.header
             }
         };
-        Ok(Chain { last_timings: ProduceTimings::default(), db, executor, rules, genesis, head, key })
+        Ok(Chain { last_timings: ProduceTimings::default(), db, executor, rules, genesis, head, key, governance })
     }
 
     pub fn head(&self) -> &BlockHeader {
@@ -133,6 +137,16 @@ impl Chain {
         signatures: TxSignatures,
     ) -> anyhow::Result<(Block, Vec<Receipt>)> {
         let key = self.key.as_ref().ok_or_else(|| anyhow::anyhow!("this node has no proposer key"))?;
+        // Block production follows the validator set in state: a key that
+        // governance removed stops producing.
+        let me = key.verifying_key().to_bytes();
+        if !self.validators()?.contains(&me) {
+            anyhow::bail!(
+                "this node's key {} is not in the current validator set; governance must approve \
+                 AddValidator for it before it can produce blocks",
+                hex::encode(me)
+            );
+        }
         let height = self.head.height + 1;
         let txs = match signatures {
             TxSignatures::Verified => txs,
@@ -180,7 +194,7 @@ impl Chain {
     pub fn apply_with(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
         block.check_against_parent(&self.head)?;
         let h = &block.header.header;
-        if !self.is_validator(&h.proposer) {
+        if !self.validators()?.contains(&h.proposer) {
             return Err(ApplyError::NotValidator { height: h.height });
         }
         let total: u64 = block.txs.iter().map(|t| t.tx.gas_limit).fold(0, u64::saturating_add);
@@ -227,9 +241,18 @@ impl Chain {
         Ok(Applied { receipts: executed.receipts, written: executed.update.latest.into_keys().collect() })
     }
 
-    fn is_validator(&self, key: &[u8; 32]) -> bool {
-        let key = hex::encode(key);
-        self.genesis.validators.iter().any(|v| v.eq_ignore_ascii_case(&key))
+    /// The validator set at the head: the governance contract's
+    /// `validators` view when there is one, else the genesis list.
+    pub fn validators(&self) -> anyhow::Result<Vec<[u8; 32]>> {
+        let Some(governance) = &self.governance else {
+            return Ok(self.genesis.validators.iter().filter_map(|v| parse32(v)).collect());
+        };
+        let ctx = BlockContext { height: self.head.height, time: self.head.timestamp };
+        let bytes = self
+            .executor
+            .view(&self.db, &ctx, governance, "validators", &[], self.rules.block_gas_limit)
+            .map_err(|e| anyhow::anyhow!("cannot read the validator set from governance {governance}: {e}"))?;
+        Ok(borsh::from_slice(&bytes)?)
     }
 
     /// The prefix of `txs` (in order) that passes admission one after the
@@ -288,9 +311,57 @@ impl AccountView for NonceView<'_> {
     }
 }
 
+fn parse32(s: &str) -> Option<[u8; 32]> {
+    hex::decode(s).ok().and_then(|v| v.try_into().ok())
+}
+
+/// Where genesis deploys the governance contract, if genesis has a
+/// `governance` section (which then requires the contract).
+fn governance_address(genesis: &GenesisConfig, contracts_dir: &Path) -> anyhow::Result<Option<Address>> {
+    if genesis.governance.is_none() {
+        return Ok(None);
+    }
+    let entry = genesis.contracts.iter().find(|c| c.name == GOVERNANCE_CONTRACT).ok_or_else(|| {
+        anyhow::anyhow!("genesis has a governance section but no `{GOVERNANCE_CONTRACT}` contract; add it to contracts")
+    })?;
+    let path = contract_path(contracts_dir, GOVERNANCE_CONTRACT);
+    let code = std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {} ({e})", path.display()))?;
+    Ok(Some(contract_address(&Address::ZERO, &procura_vm::code_hash(&code), entry.salt)))
+}
+
+/// A genesis contract's `init` argument bytes, if its init runs.
+fn genesis_init_args(
+    genesis: &GenesisConfig,
+    c: &crate::genesis::GenesisContract,
+    governance: Option<Address>,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let named = |what: &str| anyhow::anyhow!("genesis contract {}: {what}", c.name);
+    match (&c.init_args, c.init_with_governance, &genesis.governance) {
+        (Some(_), true, _) => Err(named("give init_args or init_with_governance, not both")),
+        (Some(_), _, Some(_)) if c.name == GOVERNANCE_CONTRACT => {
+            Err(named("its init arguments come from the governance section; drop init_args"))
+        }
+        (None, _, Some(g)) if c.name == GOVERNANCE_CONTRACT => Ok(Some(g.init_args(&genesis.validators)?)),
+        (None, true, _) => {
+            let governance = governance.ok_or_else(|| named("init_with_governance needs a governance section"))?;
+            Ok(Some(borsh::to_vec(&governance)?))
+        }
+        (Some(args), false, _) => {
+            Ok(Some(hex::decode(args).map_err(|e| named(&format!("init_args is not hex ({e})")))?))
+        }
+        (None, false, _) => Ok(None),
+    }
+}
+
 /// Block 0: the genesis contracts, deployed by the zero address. Its header
 /// is not signed (every node derives it from the same config).
-fn build_genesis(db: &Db, executor: &Executor, genesis: &GenesisConfig, contracts_dir: &Path) -> anyhow::Result<Block> {
+fn build_genesis(
+    db: &Db,
+    executor: &Executor,
+    genesis: &GenesisConfig,
+    contracts_dir: &Path,
+    governance: Option<Address>,
+) -> anyhow::Result<Block> {
     let mut state = PendingState::new(db);
     for c in &genesis.contracts {
         let path = contract_path(contracts_dir, &c.name);
@@ -301,9 +372,7 @@ fn build_genesis(db: &Db, executor: &Executor, genesis: &GenesisConfig, contract
         state.put(StateKey::code(&prepared.code_hash), Some(code));
         let info = ContractInfo { code_hash: prepared.code_hash, creator: Address::ZERO, created_at: 0 };
         state.put(StateKey::contract(&address), Some(borsh::to_vec(&info)?));
-        if let Some(args) = &c.init_args {
-            let args = hex::decode(args)
-                .map_err(|e| anyhow::anyhow!("genesis contract {}: init_args is not hex ({e})", c.name))?;
+        if let Some(args) = genesis_init_args(genesis, c, governance)? {
             let block = BlockContext { height: 0, time: genesis.genesis_time };
             executor
                 .genesis_init(&mut state, &prepared, &address, &block, &args)

@@ -14,7 +14,31 @@ pub struct GenesisContract {
     /// method, run at genesis with the zero address as caller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_args: Option<String>,
+    /// Run `#[init]` with the governance contract's address as its only
+    /// argument (the open tender: only governance's procuring entities may
+    /// open tenders). Needs a `governance` section; excludes `init_args`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub init_with_governance: bool,
 }
+
+/// The permissioned part of genesis: who governs, with which threshold, and
+/// which accounts may open tenders. The `governance` contract (which must be
+/// among the genesis contracts) is initialised from it and the genesis
+/// `validators`; from then on both sets live in its state and change only by
+/// threshold-approved proposals, and the node reads the validator set there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GovernanceGenesis {
+    /// Governors' account addresses, hex (`procura keys show` prints them).
+    pub governors: Vec<String>,
+    /// Approvals a proposal needs.
+    pub threshold: u32,
+    /// Accounts allowed to open tenders, hex.
+    #[serde(default)]
+    pub procuring_entities: Vec<String>,
+}
+
+/// The name of the governance contract among the genesis contracts.
+pub const GOVERNANCE_CONTRACT: &str = "governance";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenesisConfig {
@@ -28,11 +52,42 @@ pub struct GenesisConfig {
     /// Contracts deployed at genesis by the zero address, at
     /// `contract_address(0, code_hash, salt)`.
     pub contracts: Vec<GenesisContract>,
+    /// Absent: an open chain (anyone opens tenders, the validator set is
+    /// `validators` for ever) — what tests and old genesis files use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governance: Option<GovernanceGenesis>,
+}
+
+fn hex32(s: &str, what: &str) -> anyhow::Result<[u8; 32]> {
+    hex::decode(s)
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .ok_or_else(|| anyhow::anyhow!("genesis {what} `{s}` must be 64 hex characters"))
+}
+
+impl GovernanceGenesis {
+    /// The governance contract's `init` argument (Borsh): this section plus
+    /// the genesis validators.
+    pub fn init_args(&self, validators: &[String]) -> anyhow::Result<Vec<u8>> {
+        let accounts = |list: &[String], what| {
+            list.iter().map(|a| hex32(a, what).map(procura_primitives::Address)).collect::<anyhow::Result<Vec<_>>>()
+        };
+        let validators = validators.iter().map(|v| hex32(v, "validator key")).collect::<anyhow::Result<Vec<_>>>()?;
+        let config = (
+            accounts(&self.governors, "governor")?,
+            self.threshold,
+            accounts(&self.procuring_entities, "procuring entity")?,
+            validators,
+        );
+        Ok(borsh::to_vec(&config)?)
+    }
 }
 
 impl GenesisConfig {
     /// A single-validator chain with every bundled contract deployed. The
-    /// validator's own account operates the supplier registry.
+    /// validator's own account operates the supplier registry and, when the
+    /// governance contract is bundled, is the sole governor (threshold 1) and
+    /// the one registered procuring entity.
     pub fn dev(validator_key_hex: String, contracts: Vec<String>) -> Self {
         let validator_account = hex::decode(&validator_key_hex)
             .ok()
@@ -48,9 +103,22 @@ impl GenesisConfig {
             validators: vec![validator_key_hex],
             block_gas_limit: 10_000_000_000,
             max_tx_bytes: 1024 * 1024,
+            governance: match validator_account {
+                Some(me) if contracts.iter().any(|c| c == GOVERNANCE_CONTRACT) => Some(GovernanceGenesis {
+                    governors: vec![me.to_hex()],
+                    threshold: 1,
+                    procuring_entities: vec![me.to_hex()],
+                }),
+                _ => None,
+            },
             contracts: contracts
-                .into_iter()
-                .map(|name| GenesisContract { init_args: init_args(&name), name, salt: 0 })
+                .iter()
+                .map(|name| GenesisContract {
+                    init_args: init_args(name),
+                    init_with_governance: name == "open-tender" && contracts.iter().any(|c| c == GOVERNANCE_CONTRACT),
+                    name: name.clone(),
+                    salt: 0,
+                })
                 .collect(),
         }
     }

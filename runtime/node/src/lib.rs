@@ -18,6 +18,8 @@ pub mod export;
 pub mod genesis;
 pub mod history;
 pub mod keys;
+pub mod limits;
+pub mod load;
 pub mod mempool;
 pub mod node;
 pub mod ocds;

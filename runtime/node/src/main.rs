@@ -5,6 +5,8 @@ use clap::{Parser, Subcommand};
 use procura_chain::{account_address, Action};
 use procura_client::{hex_field, Client};
 use procura_node::genesis::{bundled_contracts, GenesisConfig};
+use procura_node::limits::ApiLimits;
+use procura_node::mempool::MempoolLimits;
 use procura_node::{keys, node};
 use procura_primitives::Address;
 use serde_json::{json, Value};
@@ -80,6 +82,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Flood a node on this machine with valid and invalid transactions for
+    /// a bounded time and report acceptance, throughput, latency and RSS.
+    Load(LoadArgs),
     /// The portable chain file: export a stopped node's chain, import one.
     Chain {
         #[command(subcommand)]
@@ -185,6 +190,39 @@ enum AuditCommand {
     },
 }
 
+#[derive(clap::Args)]
+struct LoadArgs {
+    /// Stop after this many seconds (at most 600).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    duration_secs: u64,
+    /// Or after this many accepted valid transactions.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_txs: u64,
+    /// Signing accounts the valid bids come from.
+    #[arg(long, default_value_t = 200)]
+    accounts: usize,
+    /// Concurrent submitters.
+    #[arg(long, default_value_t = 4)]
+    workers: usize,
+    /// One submission in N is invalid (0: none).
+    #[arg(long, default_value_t = 10)]
+    invalid_every: u64,
+    /// Size of the oversize body; above the node's --max-body-bytes.
+    #[arg(long, default_value_t = 3 * 1024 * 1024)]
+    oversize_bytes: usize,
+    /// The node's process id: its RSS is sampled from /proc/PID/status.
+    #[arg(long)]
+    node_pid: Option<u32>,
+    #[arg(long, default_value = "artifacts/contracts")]
+    contracts: PathBuf,
+    /// Account seed (default: from the clock, so each run uses new accounts).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum KeysCommand {
     /// Generate a key and write its secret to FILE.
@@ -224,8 +262,25 @@ struct NodeArgs {
     block_interval_ms: u64,
     #[arg(long, default_value_t = 5_000)]
     max_block_txs: usize,
-    #[arg(long, default_value_t = 100_000)]
+    /// Mempool cap: pending transactions in all (503 beyond it).
+    #[arg(long, default_value_t = 50_000)]
     max_mempool: usize,
+    /// Mempool cap: encoded bytes of pending transactions (503 beyond it).
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    max_mempool_bytes: usize,
+    /// Pending transactions per signing account (429 beyond it).
+    #[arg(long, default_value_t = 100)]
+    max_pending_per_account: usize,
+    /// Largest request body the API reads (413 beyond it); default: twice
+    /// the genesis transaction size limit (hex) plus 64 KiB.
+    #[arg(long)]
+    max_body_bytes: Option<usize>,
+    /// Requests per second per client IP (429 beyond it); 0 = no limit.
+    #[arg(long, default_value_t = 200.0)]
+    rate_limit: f64,
+    /// Burst of requests per client IP above the sustained rate.
+    #[arg(long, default_value_t = 400.0)]
+    rate_burst: f64,
 }
 
 fn main() {
@@ -245,6 +300,28 @@ fn real_main() -> anyhow::Result<()> {
         }
         Command::Keys { command: KeysCommand::Show { file } } => print_key(&keys::load(&file)?),
         Command::Node(args) => run_node(args)?,
+        Command::Load(args) => {
+            let seed = args.seed.unwrap_or_else(|| {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+            });
+            let report = procura_node::load::run(procura_node::load::LoadConfig {
+                url: cli.node.trim_end_matches('/').to_string(),
+                duration: Duration::from_secs(args.duration_secs),
+                max_txs: args.max_txs,
+                accounts: args.accounts,
+                workers: args.workers,
+                invalid_every: args.invalid_every,
+                oversize_bytes: args.oversize_bytes,
+                node_pid: args.node_pid,
+                contracts_dir: args.contracts,
+                seed,
+            })?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", procura_node::load::render(&report));
+            }
+        }
         Command::Deploy { key, wasm, init_args, salt, gas } => {
             let key = keys::load(&key)?;
             let code = std::fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
@@ -386,6 +463,7 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         let key = args.key.as_deref().ok_or_else(|| anyhow!("give --key FILE (the validator key)"))?;
         (GenesisConfig::load(genesis)?, keys::load(key)?)
     };
+    let genesis_max_tx = genesis.max_tx_bytes;
     let config = node::NodeConfig {
         data_dir: args.data,
         listen: args.listen,
@@ -394,9 +472,18 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         key,
         block_interval: Duration::from_millis(args.block_interval_ms),
         max_block_txs: args.max_block_txs,
-        max_mempool: args.max_mempool,
         web_dir: Some(args.web),
         dev_clock: args.dev_clock,
+        mempool: MempoolLimits {
+            max_txs: args.max_mempool,
+            max_bytes: args.max_mempool_bytes,
+            max_per_account: args.max_pending_per_account,
+        },
+        api: ApiLimits {
+            max_body_bytes: args.max_body_bytes.unwrap_or(2 * genesis_max_tx + 64 * 1024),
+            rate_per_sec: args.rate_limit,
+            burst: args.rate_burst,
+        },
     };
     tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(node::run(config))
 }

@@ -4,7 +4,8 @@
 use crate::api;
 use crate::chain::{Chain, TxSignatures};
 use crate::genesis::GenesisConfig;
-use crate::mempool::Mempool;
+use crate::limits::ApiLimits;
+use crate::mempool::{Mempool, MempoolLimits};
 use ed25519_dalek::SigningKey;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -42,9 +43,10 @@ pub struct NodeConfig {
     pub key: SigningKey,
     pub block_interval: Duration,
     pub max_block_txs: usize,
-    pub max_mempool: usize,
     pub web_dir: Option<PathBuf>,
     pub dev_clock: bool,
+    pub mempool: MempoolLimits,
+    pub api: ApiLimits,
 }
 
 fn unix_now() -> u64 {
@@ -52,7 +54,13 @@ fn unix_now() -> u64 {
 }
 
 /// Produces a block from the mempool whenever it holds transactions.
-fn producer(state: Arc<Mutex<NodeState>>, stop: Arc<AtomicBool>, interval: Duration, max_txs: usize) {
+/// Returns the fault that stopped production, if one did.
+fn producer(
+    state: Arc<Mutex<NodeState>>,
+    stop: Arc<AtomicBool>,
+    interval: Duration,
+    max_txs: usize,
+) -> Option<anyhow::Error> {
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(interval);
         let mut s = state.lock().expect("node lock");
@@ -72,12 +80,32 @@ fn producer(state: Arc<Mutex<NodeState>>, stop: Arc<AtomicBool>, interval: Durat
             }
             Err(e) => {
                 // A block that cannot be committed (disk full, read-only data
-                // directory) stops production loudly; nothing partial is written.
-                eprintln!("procura: cannot commit block: {e:#}; stopping block production");
+                // directory) stops the node loudly; the block's batch is
+                // atomic, so nothing partial is written and the database
+                // reopens at the previous block.
+                eprintln!("procura: cannot commit block {}: {e:#}; stopping the node", s.chain.head().height + 1);
                 stop.store(true, Ordering::SeqCst);
+                return Some(e.context(format!(
+                    "block production stopped at height {}: free disk space or make the data directory \
+                     writable, then restart the node (committed blocks are intact)",
+                    s.chain.head().height
+                )));
             }
         }
     }
+    None
+}
+
+/// Fails early, with what to do, when the data directory cannot be written
+/// (read-only mount or permissions) instead of deep inside RocksDB.
+fn check_writable(dir: &std::path::Path) -> anyhow::Result<()> {
+    let probe = dir.join(".procura-write-probe");
+    std::fs::write(&probe, b"probe").and_then(|()| std::fs::remove_file(&probe)).map_err(|e| {
+        anyhow::anyhow!(
+            "the data directory {} is not writable ({e}); make it writable or use another --data",
+            dir.display()
+        )
+    })
 }
 
 async fn shutdown_signal(stop: Arc<AtomicBool>, state: Arc<Mutex<NodeState>>) {
@@ -101,6 +129,8 @@ async fn shutdown_signal(stop: Arc<AtomicBool>, state: Arc<Mutex<NodeState>>) {
 }
 
 pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    check_writable(&config.data_dir)?;
     let chain = Chain::open(&config.data_dir, config.genesis, &config.contracts_dir, Some(config.key))?;
     let head = chain.head().clone();
     println!(
@@ -121,7 +151,7 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
     let (blocks, _) = tokio::sync::broadcast::channel(256);
     let state = Arc::new(Mutex::new(NodeState {
         chain,
-        mempool: Mempool::new(config.max_mempool),
+        mempool: Mempool::new(config.mempool),
         blocks,
         contracts,
         web_dir: config.web_dir,
@@ -140,13 +170,15 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
     if state.lock().expect("node lock").web_dir.is_some() {
         println!("  web app on  http://{}/", listener.local_addr()?);
     }
-    axum::serve(listener, api::router(state.clone()))
-        .with_graceful_shutdown(shutdown_signal(stop.clone(), state.clone()))
-        .await?;
+    let app = api::router(state.clone(), config.api).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal(stop.clone(), state.clone())).await?;
     // Let the producer finish (or skip) the block in progress, then exit.
     stop.store(true, Ordering::SeqCst);
-    let _ = producer_thread.join();
+    let fault = producer_thread.join().unwrap_or_else(|_| Some(anyhow::anyhow!("the block producer panicked")));
     let s = state.lock().expect("node lock");
     println!("procura node: stopped at height {}", s.chain.head().height);
-    Ok(())
+    match fault {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

@@ -10,6 +10,7 @@ mod complaints;
 mod criteria;
 mod eligibility;
 mod enquiries;
+mod entities;
 mod lots;
 mod presets;
 mod properties;

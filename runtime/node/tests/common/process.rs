@@ -35,13 +35,14 @@ impl NodeProcess {
 
     fn try_start(data: &Path, port: u16, extra: &[&str]) -> Option<NodeProcess> {
         let child = Command::new(env!("CARGO_BIN_EXE_procura"))
-            .args(["node", "--dev", "--block-interval-ms", "50", "--listen"])
+            .args(["node", "--dev", "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data")
             .arg(data)
             .arg("--contracts")
             .arg(crate::common::contracts_dir())
             .args(extra)
+            .args(if extra.contains(&"--block-interval-ms") { &[][..] } else { &["--block-interval-ms", "50"][..] })
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
