@@ -11,18 +11,34 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use procura_chain::{Receipt, ReceiptStatus};
+use procura_client::wire::{self, RequestError};
 use procura_primitives::{Address, Event, Hash32};
 use procura_state::StateProof;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub type Shared = Arc<Mutex<NodeState>>;
 
 /// Requests larger than this are refused before parsing.
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
+/// The router's state: the node, and the `/v1/head` answer that can be read
+/// without waiting for the node lock.
+#[derive(Clone)]
+pub struct ApiState {
+    node: Shared,
+    head: Arc<RwLock<Value>>,
+}
+
+impl axum::extract::FromRef<ApiState> for Shared {
+    fn from_ref(s: &ApiState) -> Shared {
+        s.node.clone()
+    }
+}
+
 pub fn router(state: Shared) -> Router {
+    let head_cell = state.lock().expect("node lock").head.clone();
     Router::new()
         .route("/v1/head", get(head))
         .route("/v1/tx", post(submit_tx))
@@ -34,7 +50,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/accounts/{address}", get(account))
         .route("/v1/stream", get(stream))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .with_state(state)
+        .with_state(ApiState { node: state, head: head_cell })
 }
 
 pub struct ApiError(StatusCode, String);
@@ -57,15 +73,14 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| bad(format!("malformed JSON body: {e}")))
+impl From<RequestError> for ApiError {
+    fn from(e: RequestError) -> Self {
+        bad(e.to_string())
+    }
 }
 
-fn hex32(s: &str, what: &str) -> Result<[u8; 32], ApiError> {
-    hex::decode(s)
-        .ok()
-        .and_then(|v| <[u8; 32]>::try_from(v).ok())
-        .ok_or_else(|| bad(format!("{what} must be 64 hex characters")))
+fn hex32(s: &str, what: &'static str) -> Result<[u8; 32], ApiError> {
+    Ok(wire::hex32(s, what)?)
 }
 
 pub fn event_json(e: &Event) -> Value {
@@ -113,32 +128,18 @@ pub fn block_event_json(block: &procura_chain::Block, receipts: &[Receipt]) -> V
     })
 }
 
-async fn head(State(s): State<Shared>) -> Result<Json<Value>, ApiError> {
-    let s = s.lock().expect("node lock");
-    let h = s.chain.head();
-    Ok(Json(json!({
-        "chain_id": s.chain.genesis.chain_id,
-        "height": h.height,
-        "hash": hex::encode(h.hash()),
-        "state_root": hex::encode(h.state_root),
-        "timestamp": h.timestamp,
-        "mempool": s.mempool.len(),
-    })))
-}
-
-#[derive(Deserialize)]
-struct SubmitTx {
-    tx: String,
+async fn head(State(s): State<ApiState>) -> Json<Value> {
+    Json(s.head.read().expect("head lock").clone())
 }
 
 async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let req: SubmitTx = parse_json(&body)?;
-    let bytes = hex::decode(req.tx.trim()).map_err(|e| bad(format!("tx must be hex: {e}")))?;
+    let bytes = wire::parse_submit(&body)?;
     let mut s = s.lock().expect("node lock");
     let NodeState { chain, mempool, .. } = &mut *s;
     let view = NonceView::new(&chain.db, &mempool.pending_nonces);
     let tx = procura_chain::admit(&bytes, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
     let hash = mempool.push(tx).map_err(|e| ApiError(StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    s.publish_head();
     Ok(Json(json!({ "hash": hex::encode(hash) })))
 }
 
@@ -156,7 +157,7 @@ async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<
 }
 
 async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Json<Value>, ApiError> {
-    let height: u64 = height.parse().map_err(|_| bad("height must be a number"))?;
+    let height = wire::parse_height(&height)?;
     let s = s.lock().expect("node lock");
     let block = s.chain.db.block(height).map_err(internal)?.ok_or_else(|| not_found(format!("no block {height}")))?;
     let h = &block.header.header;
@@ -174,25 +175,15 @@ async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Js
     })))
 }
 
-#[derive(Deserialize)]
-struct ViewReq {
-    contract: String,
-    method: String,
-    #[serde(default)]
-    args: String,
-}
-
 async fn view(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let req: ViewReq = parse_json(&body)?;
-    let contract = Address(hex32(&req.contract, "contract")?);
-    let args = hex::decode(&req.args).map_err(|e| bad(format!("args must be hex: {e}")))?;
+    let wire::View { contract, method, args } = wire::parse_view(&body)?;
     let s = s.lock().expect("node lock");
     let head = s.chain.head();
     let ctx = BlockContext { height: head.height, time: head.timestamp };
     let result = s
         .chain
         .executor
-        .view(&s.chain.db, &ctx, &contract, &req.method, &args, s.chain.genesis.block_gas_limit)
+        .view(&s.chain.db, &ctx, &contract, &method, &args, s.chain.genesis.block_gas_limit)
         .map_err(bad)?;
     Ok(Json(json!({ "height": head.height, "result": hex::encode(result) })))
 }

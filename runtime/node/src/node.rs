@@ -6,10 +6,11 @@ use crate::chain::Chain;
 use crate::genesis::GenesisConfig;
 use crate::mempool::Mempool;
 use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub struct NodeState {
@@ -17,6 +18,33 @@ pub struct NodeState {
     pub mempool: Mempool,
     /// New blocks with their receipts, as JSON, for `/v1/stream`.
     pub blocks: tokio::sync::broadcast::Sender<String>,
+    /// What `/v1/head` answers, kept outside the node lock: the producer
+    /// holds that lock while it executes a block, and a block of hostile
+    /// transactions may run for seconds; liveness checks must not wait.
+    pub head: Arc<RwLock<Value>>,
+}
+
+impl NodeState {
+    pub fn new(chain: Chain, mempool: Mempool, blocks: tokio::sync::broadcast::Sender<String>) -> Self {
+        let mut state = NodeState { chain, mempool, blocks, head: Arc::default() };
+        state.publish_head();
+        state
+    }
+
+    /// Refreshes the `/v1/head` answer; call after the head or the mempool
+    /// changed.
+    pub fn publish_head(&mut self) {
+        let h = self.chain.head();
+        let head = json!({
+            "chain_id": self.chain.genesis.chain_id,
+            "height": h.height,
+            "hash": hex::encode(h.hash()),
+            "state_root": hex::encode(h.state_root),
+            "timestamp": h.timestamp,
+            "mempool": self.mempool.len(),
+        });
+        *self.head.write().expect("head lock") = head;
+    }
 }
 
 pub struct NodeConfig {
@@ -45,7 +73,9 @@ fn producer(state: Arc<Mutex<NodeState>>, stop: Arc<AtomicBool>, interval: Durat
         let budget = s.chain.rules.block_gas_limit;
         let txs = s.mempool.take(max_txs, budget);
         let count = txs.len();
-        match s.chain.produce(txs, unix_now()) {
+        let produced = s.chain.produce(txs, unix_now());
+        s.publish_head();
+        match produced {
             Ok((block, receipts)) => {
                 let h = &block.header.header;
                 let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
@@ -98,7 +128,7 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
         println!("  contract {:<16} {}", c.name, address);
     }
     let (blocks, _) = tokio::sync::broadcast::channel(256);
-    let state = Arc::new(Mutex::new(NodeState { chain, mempool: Mempool::new(config.max_mempool), blocks }));
+    let state = Arc::new(Mutex::new(NodeState::new(chain, Mempool::new(config.max_mempool), blocks)));
     let stop = Arc::new(AtomicBool::new(false));
     let producer_thread = {
         let (state, stop) = (state.clone(), stop.clone());
