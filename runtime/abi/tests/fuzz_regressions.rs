@@ -80,3 +80,23 @@ fn a_method_without_arguments_decodes_to_an_empty_object() {
     assert!(abi.decode_args("count", &[1]).is_err(), "no arguments means no bytes");
     assert_eq!(abi.encode_args("count", &json!({})), Ok(vec![]));
 }
+
+#[test]
+fn zero_sized_values_cannot_be_multiplied_from_no_input() {
+    let abi =
+        ContractAbi::from_sections(br#"{"contract":"x","methods":[]}"#, br#"{"name":"E","struct":[]}"#, b"").unwrap();
+    for ty in ["[();4000000000]", "[E;4000000000]", "[[();65536];65536]"] {
+        let started = std::time::Instant::now();
+        assert!(abi.decode(ty, &[]).is_err(), "{ty}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{ty}");
+    }
+    // Small zero-sized arrays still decode.
+    assert_eq!(abi.decode("[();3]", &[]).unwrap(), json!([null, null, null]));
+}
+
+#[test]
+fn a_deeply_nested_type_is_refused_not_a_stack_overflow() {
+    let abi = ContractAbi::from_sections(br#"{"contract":"x","methods":[]}"#, b"", b"").unwrap();
+    assert!(abi.decode(&"[".repeat(60_000), &[]).is_err());
+    assert!(abi.decode(&format!("{}u8{}", "Option<".repeat(1000), ">".repeat(1000)), &[0]).is_err());
+}
