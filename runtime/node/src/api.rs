@@ -37,6 +37,13 @@ impl axum::extract::FromRef<ApiState> for Shared {
     }
 }
 
+/// Waits for the node lock without stalling the async runtime: the producer
+/// holds the lock for a whole block, and a worker thread blocked here would
+/// also hold up the requests queued on it (`/v1/head` among them).
+fn lock(s: &Shared) -> std::sync::MutexGuard<'_, NodeState> {
+    tokio::task::block_in_place(|| s.lock().expect("node lock"))
+}
+
 pub fn router(state: Shared) -> Router {
     let head_cell = state.lock().expect("node lock").head.clone();
     Router::new()
@@ -110,7 +117,7 @@ async fn stream(
     impl tokio_stream::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
 > {
     use tokio_stream::StreamExt;
-    let rx = s.lock().expect("node lock").blocks.subscribe();
+    let rx = lock(&s).blocks.subscribe();
     let events = tokio_stream::wrappers::BroadcastStream::new(rx)
         .filter_map(|msg| msg.ok())
         .map(|json| Ok(axum::response::sse::Event::default().event("block").data(json)));
@@ -134,7 +141,7 @@ async fn head(State(s): State<ApiState>) -> Json<Value> {
 
 async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let bytes = wire::parse_submit(&body)?;
-    let mut s = s.lock().expect("node lock");
+    let mut s = lock(&s);
     let NodeState { chain, mempool, .. } = &mut *s;
     let view = NonceView::new(&chain.db, &mempool.pending_nonces);
     let tx = procura_chain::admit(&bytes, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
@@ -145,7 +152,7 @@ async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, 
 
 async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<Json<Value>, ApiError> {
     let hash: Hash32 = hex32(&hash, "tx hash")?;
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     if s.mempool.contains(&hash) {
         return Ok(Json(json!({ "status": "pending" })));
     }
@@ -158,7 +165,7 @@ async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<
 
 async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Json<Value>, ApiError> {
     let height = wire::parse_height(&height)?;
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let block = s.chain.db.block(height).map_err(internal)?.ok_or_else(|| not_found(format!("no block {height}")))?;
     let h = &block.header.header;
     Ok(Json(json!({
@@ -177,7 +184,7 @@ async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Js
 
 async fn view(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let wire::View { contract, method, args } = wire::parse_view(&body)?;
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let head = s.chain.head();
     let ctx = BlockContext { height: head.height, time: head.timestamp };
     let result = s
@@ -199,7 +206,7 @@ async fn state_proof(
     Query(q): Query<AtHeight>,
 ) -> Result<Json<Value>, ApiError> {
     let key = hex::decode(&key).map_err(|e| bad(format!("key must be hex: {e}")))?;
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let head = s.chain.head().height;
     let height = q.height.unwrap_or(head);
     if height > head {
@@ -217,7 +224,7 @@ async fn state_proof(
 
 async fn account(State(s): State<Shared>, Path(address): Path<String>) -> Result<Json<Value>, ApiError> {
     let address = Address(hex32(&address, "address")?);
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let committed = s.chain.account(&address).next_nonce;
     // A client building its next transaction needs the nonce after the
     // ones it already has pending.
@@ -238,7 +245,7 @@ async fn events(
 ) -> Result<Json<Value>, ApiError> {
     let contract = Address(hex32(&contract, "contract")?);
     let limit = q.limit.unwrap_or(100).min(1000);
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let list = s.chain.db.events(&contract, q.topic.as_deref(), limit).map_err(internal)?;
     Ok(Json(json!(list
         .iter()

@@ -299,7 +299,7 @@ fn submit(node: &process::NodeProcess, tx: &SignedTransaction) -> String {
 
 /// Gas limit of the attacks over HTTP: large, so each runs long enough for
 /// the head latency to mean something.
-const HTTP_GAS: u64 = 2_000_000_000;
+const HTTP_GAS: u64 = 1_000_000_000;
 
 #[test]
 fn the_http_node_stays_responsive_while_attacks_run() {
