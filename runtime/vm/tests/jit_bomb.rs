@@ -37,15 +37,22 @@ pub fn within_limits(limits: &Limits) -> Vec<(&'static str, Vec<u8>)> {
         let count = bombs::copies(f.len(), limits.max_code_size).min(by_budget as u32);
         bombs::module_n(count, locals, &f)
     };
-    // Locals live across a body: the body that spends the whole budget.
-    let live_body = (limits.max_locals_times_body / 2000) as usize - 64;
+    // Locals live across a body: 500 of them (2000 need an 18 KiB body just
+    // to define and use them, beyond the budget) over the body that spends
+    // the whole budget.
+    let live_body = (limits.max_locals_times_body / 500) as usize - 64;
     vec![
         ("nested_blocks", fill(0, bombs::nested_blocks(limits.max_nesting_depth as usize))),
-        ("live_locals", fill(2000, largest(live_body.min(body), |n| bombs::live_locals(2000, n)))),
+        ("live_locals", fill(500, largest(live_body.min(body), |n| bombs::live_locals(500, n)))),
         ("br_table", fill(0, largest(body, bombs::br_table))),
         ("straight_line", fill(0, largest(body, bombs::straight_line))),
         ("nested_loops", fill(200, largest(body, |n| bombs::nested_loops(200, n.min(256))))),
     ]
+}
+
+/// Every accepted bomb holds at least 30 KiB of code.
+fn limits_min_size() -> usize {
+    30 * 1024
 }
 
 #[test]
@@ -59,6 +66,7 @@ fn bombs_within_the_limits_compile_in_bounded_time() {
         let took = started.elapsed();
         println!("{name:<14} {:>7} bytes  compiled in {:>8.1} ms", code.len(), took.as_secs_f64() * 1e3);
         assert!(result.is_ok(), "{name}: {:?}", result.err());
+        assert!(code.len() > limits_min_size(), "{name}: a real bomb, not an empty module");
         assert!(took < SANITY, "{name}: compilation took {took:?}");
         worst = worst.max((took, name));
     }
