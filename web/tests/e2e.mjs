@@ -4,7 +4,9 @@
 // buyer evaluates and awards; the page shows the award and the auditor view
 // verifies the tender with proofs. Screenshots of each screen go to OUT.
 //
-//   node web/tests/e2e.mjs NODE_URL OUT_DIR        (the node: --dev --dev-clock --web web/app)
+//   node web/tests/e2e.mjs NODE_URL OUT_DIR BUYER_SECRET_HEX   (the node: --dev --dev-clock --web web/app)
+// The buyer must be a registered procuring entity: on a dev chain, the
+// validator's key (DATA/validator.key).
 // Prints one JSON line: what the page and the chain showed.
 import fs from 'node:fs';
 import { webcrypto } from 'node:crypto';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { load, Node, wasm } from '../app/procura.js';
 
-const [url, out] = process.argv.slice(2);
+const [url, out, buyerSecret] = process.argv.slice(2);
 // Node 18 (Debian 12) has no global Web Crypto; the Wasm draws from it.
 globalThis.crypto ??= webcrypto;
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -24,7 +26,7 @@ const node = new Node(url);
 const advance = (secs) => node.post('/v1/dev/advance-time', { secs });
 const contract = await node.contract('open-tender');
 const abi = await node.verifiedAbi(contract, (await node.head()).height);
-const buyer = JSON.parse(wasm.generateKey());
+const buyer = JSON.parse(wasm.importKey(buyerSecret));
 const must = (r, what) => {
   if (!r.ok) throw new Error(`${what} failed: ${r.error}`);
   return r;

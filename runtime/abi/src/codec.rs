@@ -9,10 +9,18 @@ use serde_json::{json, Value};
 /// Deeper nesting than this is refused (a hostile type table could recurse).
 const MAX_DEPTH: usize = 32;
 const JS_SAFE: u128 = (1 << 53) - 1;
+/// Values a decode may produce per input byte (nesting wraps a leaf in at
+/// most `MAX_DEPTH` containers).
+const VALUES_PER_BYTE: usize = 2 * MAX_DEPTH;
 
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Values still allowed. Zero-sized types (`()`, empty structs) take no
+    /// bytes, so `[();4000000000]` from a hostile type table would build
+    /// billions of values from no input (found while fuzzing abi_codec: the
+    /// run died out of memory); every other value takes at least one byte.
+    budget: usize,
 }
 
 impl Reader<'_> {
@@ -62,7 +70,7 @@ impl ContractAbi {
     /// Decodes `bytes` as one value of type `ty`; every byte must be used.
     pub fn decode(&self, ty: &str, bytes: &[u8]) -> Result<Value, AbiError> {
         let expr = TypeExpr::parse(ty)?;
-        let mut r = Reader { bytes, pos: 0 };
+        let mut r = Reader { bytes, pos: 0, budget: VALUES_PER_BYTE * (bytes.len() + 16) };
         let err = |message: String| AbiError::Decode { ty: ty.into(), message };
         let value = self.read(&expr, &mut r, 0).map_err(err)?;
         if r.pos != bytes.len() {
@@ -88,6 +96,7 @@ impl ContractAbi {
         if depth > MAX_DEPTH {
             return Err("types nest too deeply".into());
         }
+        r.budget = r.budget.checked_sub(1).ok_or("the value has more parts than its bytes can hold")?;
         Ok(match ty {
             TypeExpr::Unit => Value::Null,
             TypeExpr::Bool => match r.uint(1)? {

@@ -174,8 +174,11 @@ impl ContractAbi {
     pub fn decode_args(&self, method: &str, input: &[u8]) -> Result<serde_json::Value, AbiError> {
         let m = self.method(method)?;
         let tuple = format!("({})", m.args.iter().map(|a| a.ty.as_str()).collect::<Vec<_>>().join(","));
-        let serde_json::Value::Array(values) = self.decode(&tuple, input)? else {
-            unreachable!("tuples decode to arrays")
+        // No arguments is the unit type `()`, which decodes to null (the
+        // abi_codec fuzz target found this was an `unreachable!` panic).
+        let values = match self.decode(&tuple, input)? {
+            serde_json::Value::Array(values) => values,
+            _ => Vec::new(),
         };
         Ok(m.args.iter().map(|a| a.name.clone()).zip(values).collect::<serde_json::Map<_, _>>().into())
     }

@@ -40,7 +40,7 @@ impl TypeExpr {
 
     pub fn parse(text: &str) -> Result<Self, AbiError> {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let mut p = Parser { s: compact.as_bytes(), pos: 0 };
+        let mut p = Parser { s: compact.as_bytes(), pos: 0, depth: 0 };
         let ty = p.ty().ok_or_else(|| AbiError::BadType(text.into()))?;
         if p.pos != p.s.len() {
             return Err(AbiError::BadType(text.into()));
@@ -52,7 +52,12 @@ impl TypeExpr {
 struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
+    depth: usize,
 }
+
+/// Deeper type expressions are refused: the parser recurses, and a hostile
+/// ABI's `[[[[...` overflowed the stack (found by the abi_codec fuzz target).
+const MAX_NESTING: usize = 64;
 
 impl Parser<'_> {
     fn eat(&mut self, c: u8) -> bool {
@@ -97,6 +102,16 @@ impl Parser<'_> {
     }
 
     fn ty(&mut self) -> Option<TypeExpr> {
+        if self.depth >= MAX_NESTING {
+            return None;
+        }
+        self.depth += 1;
+        let ty = self.ty_inner();
+        self.depth -= 1;
+        ty
+    }
+
+    fn ty_inner(&mut self) -> Option<TypeExpr> {
         if self.eat(b'(') {
             let items = self.list(b')')?;
             return Some(if items.is_empty() { TypeExpr::Unit } else { TypeExpr::Tuple(items) });
@@ -160,5 +175,9 @@ mod tests {
         for bad in ["Vec<", "[u8;]", "(u8", "Vec<u8,u8>", "u8>"] {
             assert!(TypeExpr::parse(bad).is_err(), "{bad}");
         }
+        let deep = |n| format!("{}u8{}", "Vec<".repeat(n), ">".repeat(n));
+        assert!(TypeExpr::parse(&deep(63)).is_ok());
+        assert!(TypeExpr::parse(&deep(64)).is_err());
+        assert!(TypeExpr::parse(&"[".repeat(100_000)).is_err(), "refused, not a stack overflow");
     }
 }

@@ -42,6 +42,8 @@ pub struct Block {
 pub enum BlockError {
     #[error("block {height}: expected height {expected}")]
     Height { height: u64, expected: u64 },
+    #[error("block {height}: its parent is at the last possible height")]
+    NoSuccessor { height: u64 },
     #[error("block {height}: previous hash does not match the parent")]
     PrevHash { height: u64 },
     #[error("block {height}: timestamp {found} is earlier than the parent's {parent}")]
@@ -98,8 +100,11 @@ impl Block {
     /// state and receipts are checked by re-execution.
     pub fn check_against_parent(&self, parent: &BlockHeader) -> Result<(), BlockError> {
         let h = &self.header.header;
-        if h.height != parent.height + 1 {
-            return Err(BlockError::Height { height: h.height, expected: parent.height + 1 });
+        // A header from elsewhere may claim any height, u64::MAX included
+        // (found by the block_check fuzz target: the `+ 1` overflowed).
+        let expected = parent.height.checked_add(1).ok_or(BlockError::NoSuccessor { height: h.height })?;
+        if h.height != expected {
+            return Err(BlockError::Height { height: h.height, expected });
         }
         if h.prev_hash != parent.hash() {
             return Err(BlockError::PrevHash { height: h.height });
@@ -188,6 +193,9 @@ mod tests {
         let mut unsigned = good.clone();
         unsigned.header.header.state_root = [7; 32];
         assert_eq!(unsigned.check_against_parent(&g), Err(BlockError::Signature { height: 1 }));
+        let mut last = g.clone();
+        last.height = u64::MAX;
+        assert_eq!(good.check_against_parent(&last), Err(BlockError::NoSuccessor { height: 1 }));
         let mut extra_tx = good;
         extra_tx.txs.push(a_tx(1));
         assert_eq!(extra_tx.check_against_parent(&g), Err(BlockError::TxRoot { height: 1 }));

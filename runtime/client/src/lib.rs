@@ -2,6 +2,8 @@
 //! the `procura` CLI and the examples. Kept apart from the node so a client
 //! does not build RocksDB.
 
+pub mod wire;
+
 use anyhow::{anyhow, bail};
 use ed25519_dalek::SigningKey;
 use procura_chain::{account_address, Action, Transaction};

@@ -12,13 +12,35 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use procura_chain::{Receipt, ReceiptStatus};
+use procura_client::wire::{self, RequestError};
 use procura_primitives::{Address, Event, Hash32};
 use procura_state::StateProof;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub type Shared = Arc<Mutex<NodeState>>;
+
+/// The router's state: the node, and the `/v1/head` answer that can be read
+/// without waiting for the node lock.
+#[derive(Clone)]
+pub struct ApiState {
+    node: Shared,
+    head: Arc<RwLock<Value>>,
+}
+
+impl axum::extract::FromRef<ApiState> for Shared {
+    fn from_ref(s: &ApiState) -> Shared {
+        s.node.clone()
+    }
+}
+
+/// Waits for the node lock without stalling the async runtime: the producer
+/// holds the lock for a whole block, and a worker thread blocked here would
+/// also hold up the requests queued on it (`/v1/head` among them).
+fn lock(s: &Shared) -> std::sync::MutexGuard<'_, NodeState> {
+    tokio::task::block_in_place(|| s.lock().expect("node lock"))
+}
 
 /// The API with its limits: bodies over `limits.max_body_bytes` get 413,
 /// clients over their rate 429 (see `limits.rs`). Serve it with
@@ -26,6 +48,7 @@ pub type Shared = Arc<Mutex<NodeState>>;
 /// knows each client's address.
 pub fn router(state: Shared, limits: ApiLimits) -> Router {
     let limiter = Arc::new(RateLimiter::new(&limits));
+    let head_cell = state.lock().expect("node lock").head.clone();
     Router::new()
         .route("/v1/head", get(head))
         .route("/v1/tx", post(submit_tx))
@@ -42,7 +65,7 @@ pub fn router(state: Shared, limits: ApiLimits) -> Router {
         .route("/", get(index))
         .route("/app/{*path}", get(app_file))
         .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
-        .with_state(state)
+        .with_state(ApiState { node: state, head: head_cell })
         .layer(axum::middleware::from_fn(limits::json_errors))
         .layer(axum::middleware::from_fn_with_state(limiter, limits::rate_limit))
 }
@@ -67,15 +90,14 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| bad(format!("malformed JSON body: {e}")))
+impl From<RequestError> for ApiError {
+    fn from(e: RequestError) -> Self {
+        bad(e.to_string())
+    }
 }
 
-fn hex32(s: &str, what: &str) -> Result<[u8; 32], ApiError> {
-    hex::decode(s)
-        .ok()
-        .and_then(|v| <[u8; 32]>::try_from(v).ok())
-        .ok_or_else(|| bad(format!("{what} must be 64 hex characters")))
+fn hex32(s: &str, what: &'static str) -> Result<[u8; 32], ApiError> {
+    Ok(wire::hex32(s, what)?)
 }
 
 pub fn event_json(e: &Event) -> Value {
@@ -105,7 +127,7 @@ async fn stream(
     impl tokio_stream::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
 > {
     use tokio_stream::StreamExt;
-    let rx = s.lock().expect("node lock").blocks.subscribe();
+    let rx = lock(&s).blocks.subscribe();
     let events = tokio_stream::wrappers::BroadcastStream::new(rx)
         .filter_map(|msg| msg.ok())
         .map(|json| Ok(axum::response::sse::Event::default().event("block").data(json)));
@@ -123,28 +145,13 @@ pub fn block_event_json(block: &procura_chain::Block, receipts: &[Receipt]) -> V
     })
 }
 
-async fn head(State(s): State<Shared>) -> Result<Json<Value>, ApiError> {
-    let s = s.lock().expect("node lock");
-    let h = s.chain.head();
-    Ok(Json(json!({
-        "chain_id": s.chain.genesis.chain_id,
-        "height": h.height,
-        "hash": hex::encode(h.hash()),
-        "state_root": hex::encode(h.state_root),
-        "timestamp": h.timestamp,
-        "mempool": s.mempool.len(),
-    })))
-}
-
-#[derive(Deserialize)]
-struct SubmitTx {
-    tx: String,
+async fn head(State(s): State<ApiState>) -> Json<Value> {
+    Json(s.head.read().expect("head lock").clone())
 }
 
 async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let req: SubmitTx = parse_json(&body)?;
-    let bytes = hex::decode(req.tx.trim()).map_err(|e| bad(format!("tx must be hex: {e}")))?;
-    let mut s = s.lock().expect("node lock");
+    let bytes = wire::parse_submit(&body)?;
+    let mut s = lock(&s);
     let NodeState { chain, mempool, .. } = &mut *s;
     let view = NonceView::new(&chain.db, &mempool.pending_nonces);
     let tx = procura_chain::admit(&bytes, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
@@ -152,12 +159,13 @@ async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, 
         let status = if e.is_per_client() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::SERVICE_UNAVAILABLE };
         ApiError(status, e.to_string())
     })?;
+    s.publish_head();
     Ok(Json(json!({ "hash": hex::encode(hash) })))
 }
 
 async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<Json<Value>, ApiError> {
     let hash: Hash32 = hex32(&hash, "tx hash")?;
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     if s.mempool.contains(&hash) {
         return Ok(Json(json!({ "status": "pending" })));
     }
@@ -169,8 +177,8 @@ async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<
 }
 
 async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Json<Value>, ApiError> {
-    let height: u64 = height.parse().map_err(|_| bad("height must be a number"))?;
-    let s = s.lock().expect("node lock");
+    let height = wire::parse_height(&height)?;
+    let s = lock(&s);
     let block = s.chain.db.block(height).map_err(internal)?.ok_or_else(|| not_found(format!("no block {height}")))?;
     let h = &block.header.header;
     Ok(Json(json!({
@@ -187,25 +195,15 @@ async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Js
     })))
 }
 
-#[derive(Deserialize)]
-struct ViewReq {
-    contract: String,
-    method: String,
-    #[serde(default)]
-    args: String,
-}
-
 async fn view(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let req: ViewReq = parse_json(&body)?;
-    let contract = Address(hex32(&req.contract, "contract")?);
-    let args = hex::decode(&req.args).map_err(|e| bad(format!("args must be hex: {e}")))?;
-    let s = s.lock().expect("node lock");
+    let wire::View { contract, method, args } = wire::parse_view(&body)?;
+    let s = lock(&s);
     let head = s.chain.head();
     let ctx = BlockContext { height: head.height, time: head.timestamp };
     let result = s
         .chain
         .executor
-        .view(&s.chain.db, &ctx, &contract, &req.method, &args, s.chain.genesis.block_gas_limit)
+        .view(&s.chain.db, &ctx, &contract, &method, &args, s.chain.genesis.block_gas_limit)
         .map_err(bad)?;
     Ok(Json(json!({ "height": head.height, "result": hex::encode(result) })))
 }
@@ -221,7 +219,7 @@ async fn state_proof(
     Query(q): Query<AtHeight>,
 ) -> Result<Json<Value>, ApiError> {
     let key = hex::decode(&key).map_err(|e| bad(format!("key must be hex: {e}")))?;
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let head = s.chain.head().height;
     let height = q.height.unwrap_or(head);
     if height > head {
@@ -239,7 +237,7 @@ async fn state_proof(
 
 async fn account(State(s): State<Shared>, Path(address): Path<String>) -> Result<Json<Value>, ApiError> {
     let address = Address(hex32(&address, "address")?);
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let committed = s.chain.account(&address).next_nonce;
     // A client building its next transaction needs the nonce after the
     // ones it already has pending.
@@ -260,7 +258,7 @@ async fn events(
 ) -> Result<Json<Value>, ApiError> {
     let contract = Address(hex32(&contract, "contract")?);
     let limit = q.limit.unwrap_or(100).min(1000);
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let list = s.chain.db.events(&contract, q.topic.as_deref(), limit).map_err(internal)?;
     Ok(Json(json!(list
         .iter()
@@ -270,7 +268,7 @@ async fn events(
 
 /// The genesis contracts, so clients (the web app) find them by name.
 async fn contracts(State(s): State<Shared>) -> Json<Value> {
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     Json(json!(s
         .contracts
         .iter()
@@ -293,7 +291,7 @@ async fn contract_timeline(
 ) -> Result<Json<Value>, ApiError> {
     let contract = Address(hex32(&address, "contract")?);
     let key = q.key.unwrap_or_else(|| "tender_id".into());
-    let s = s.lock().expect("node lock");
+    let s = lock(&s);
     let (abi, records) = crate::history::contract_history(&s.chain.db, &contract).map_err(|e| {
         if s.contracts.iter().any(|(_, a)| *a == contract) {
             internal(e)
@@ -305,16 +303,11 @@ async fn contract_timeline(
     Ok(Json(json!({ "contract": abi.contract, "key": key, "id": q.id, "calls": calls })))
 }
 
-#[derive(Deserialize)]
-struct AdvanceTime {
-    secs: u64,
-}
-
 /// Dev chains started with `--dev-clock` only: moves the block clock
 /// forward (never back, so block times stay monotonic).
 async fn advance_time(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let req: AdvanceTime = parse_json(&body)?;
-    let mut s = s.lock().expect("node lock");
+    let req = wire::parse_advance_time(&body)?;
+    let mut s = lock(&s);
     let Some(offset) = s.clock.as_mut() else {
         return Err(not_found("this node's clock is the wall clock (start a dev node with --dev-clock)"));
     };
@@ -324,11 +317,11 @@ async fn advance_time(State(s): State<Shared>, body: Bytes) -> Result<Json<Value
 }
 
 async fn index(State(s): State<Shared>) -> Response {
-    let dir = s.lock().expect("node lock").web_dir.clone();
+    let dir = lock(&s).web_dir.clone();
     crate::static_files::serve(dir.as_deref(), "index.html")
 }
 
 async fn app_file(State(s): State<Shared>, Path(path): Path<String>) -> Response {
-    let dir = s.lock().expect("node lock").web_dir.clone();
+    let dir = lock(&s).web_dir.clone();
     crate::static_files::serve(dir.as_deref(), &path)
 }

@@ -7,10 +7,11 @@ use crate::genesis::GenesisConfig;
 use crate::limits::ApiLimits;
 use crate::mempool::{Mempool, MempoolLimits};
 use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub struct NodeState {
@@ -26,12 +27,31 @@ pub struct NodeState {
     /// block times, moved forward by `POST /v1/dev/advance-time` so tests
     /// and demos can pass deadlines of days in seconds.
     pub clock: Option<u64>,
+    /// What `/v1/head` answers, kept outside the node lock: the producer
+    /// holds that lock while it executes a block, and a block of hostile
+    /// transactions may run for seconds; liveness checks must not wait.
+    pub head: Arc<RwLock<Value>>,
 }
 
 impl NodeState {
     /// The time the next block is proposed at.
     pub fn now(&self) -> u64 {
         unix_now().saturating_add(self.clock.unwrap_or(0))
+    }
+
+    /// Refreshes the `/v1/head` answer; call after the head or the mempool
+    /// changed.
+    pub fn publish_head(&mut self) {
+        let h = self.chain.head();
+        let head = json!({
+            "chain_id": self.chain.genesis.chain_id,
+            "height": h.height,
+            "hash": hex::encode(h.hash()),
+            "state_root": hex::encode(h.state_root),
+            "timestamp": h.timestamp,
+            "mempool": self.mempool.len(),
+        });
+        *self.head.write().expect("head lock") = head;
     }
 }
 
@@ -72,7 +92,9 @@ fn producer(
         let count = txs.len();
         let now = s.now();
         // The mempool admitted each transaction, signature included.
-        match s.chain.produce_with(txs, now, TxSignatures::Verified) {
+        let produced = s.chain.produce_with(txs, now, TxSignatures::Verified);
+        s.publish_head();
+        match produced {
             Ok((block, receipts)) => {
                 let h = &block.header.header;
                 let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
@@ -156,7 +178,9 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
         contracts,
         web_dir: config.web_dir,
         clock: config.dev_clock.then_some(0),
+        head: Arc::default(),
     }));
+    state.lock().expect("node lock").publish_head();
     let stop = Arc::new(AtomicBool::new(false));
     let producer_thread = {
         let (state, stop) = (state.clone(), stop.clone());

@@ -206,7 +206,10 @@ fn a_bidder_commits_and_reveals_in_chromium_and_sees_the_award() {
     let node = NodeProcess::start_with(data.path(), &["--dev-clock", "--web", web.to_str().unwrap()]);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-e2e");
     let _ = std::fs::remove_dir_all(&shots);
-    let r = node_js("e2e.mjs", &[&node.url, shots.to_str().unwrap()]);
+    // The buyer is the dev genesis's one registered procuring entity: the
+    // validator's own account (open_tender refuses anyone else).
+    let buyer_key = std::fs::read_to_string(data.path().join("validator.key")).unwrap();
+    let r = node_js("e2e.mjs", &[&node.url, shots.to_str().unwrap(), buyer_key.trim()]);
 
     assert_eq!(r["page_errors"], json!([]));
     let bidder = r["bidder"].as_str().expect("the page showed its account");

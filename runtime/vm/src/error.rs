@@ -31,6 +31,12 @@ pub enum UploadError {
     TooManyFunctions { count: u32, limit: u32 },
     #[error("function {function} declares {count} locals; the limit is {limit}")]
     TooManyLocals { function: u32, count: u64, limit: u32 },
+    #[error("function {function} has a body of {size} bytes; the limit is {limit}")]
+    FunctionTooLarge { function: u32, size: usize, limit: usize },
+    #[error("function {function} nests blocks, loops and ifs deeper than {limit}")]
+    NestingTooDeep { function: u32, limit: u32 },
+    #[error("the functions' locals times body bytes add up to {cost}; the limit is {limit}")]
+    CompileBudget { cost: u64, limit: u64 },
     #[error("module defines {count} globals; the limit is {limit}")]
     TooManyGlobals { count: u32, limit: u32 },
     #[error("module has {count} exports; the limit is {limit}")]

@@ -17,6 +17,17 @@ pub struct Limits {
     pub max_globals: u32,
     pub max_exports: u32,
     pub max_data_segment_bytes: u64,
+    /// Largest function body, in bytes, and deepest nesting of blocks,
+    /// loops and ifs in one: compilation time grows faster than linearly
+    /// in both (174 000 nested blocks in one 512 KiB body took over a
+    /// minute to compile), so they bound what an upload can cost the node.
+    pub max_function_body_size: usize,
+    pub max_nesting_depth: u32,
+    /// Bound on the sum over functions of locals × body bytes: register
+    /// allocation keeps every live local across every block, so 2000 locals
+    /// live over a 64 KiB body took over 10 s per function to compile. The
+    /// bundled contracts use under 1 M; this allows 16 M.
+    pub max_locals_times_body: u64,
     /// Native stack granted to wasm code; deeper recursion traps.
     pub max_wasm_stack: usize,
     pub max_input_size: usize,
@@ -43,6 +54,9 @@ impl Default for Limits {
             max_globals: 256,
             max_exports: 256,
             max_data_segment_bytes: 1024 * 1024,
+            max_function_body_size: 64 * 1024,
+            max_nesting_depth: 256,
+            max_locals_times_body: 16 * 1024 * 1024,
             max_wasm_stack: 512 * 1024,
             max_input_size: 256 * 1024,
             max_return_size: 256 * 1024,

@@ -5,7 +5,10 @@ use crate::abi::ContractAbi;
 use crate::error::UploadError;
 use crate::limits::Limits;
 use procura_primitives::host_abi::{self, HOST_MODULE, MEMORY_EXPORT};
-use wasmparser::{CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, Validator, WasmFeatures};
+use wasmparser::{
+    CompositeInnerType, ExternalKind, FuncType, FunctionBody, Operator, Parser, Payload, TypeRef, Validator,
+    WasmFeatures,
+};
 
 /// The Wasm features a contract may use: what today's rustc emits by default
 /// for wasm32 (mutable globals, sign extension, non-trapping float-to-int,
@@ -54,6 +57,32 @@ fn classify_wasm_error(e: wasmparser::BinaryReaderError) -> UploadError {
     }
 }
 
+/// Bounds what compiling one function can cost: its size and how deeply
+/// its control structures nest (the validator has already checked that
+/// the body is well formed, so `end`s balance).
+fn check_body(body: &FunctionBody<'_>, function: u32, limits: &Limits) -> Result<(), UploadError> {
+    let size = body.range().len();
+    if size > limits.max_function_body_size {
+        return Err(UploadError::FunctionTooLarge { function, size, limit: limits.max_function_body_size });
+    }
+    let malformed = |e: wasmparser::BinaryReaderError| UploadError::Malformed(e.message().to_string());
+    let mut ops = body.get_operators_reader().map_err(malformed)?;
+    let mut depth = 0u32;
+    while !ops.eof() {
+        match ops.read().map_err(malformed)? {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                depth += 1;
+                if depth > limits.max_nesting_depth {
+                    return Err(UploadError::NestingTooDeep { function, limit: limits.max_nesting_depth });
+                }
+            }
+            Operator::End => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn inspect(code: &[u8], limits: &Limits) -> Result<ModuleInfo, UploadError> {
     let mut types: Vec<Option<FuncType>> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
@@ -64,6 +93,7 @@ fn inspect(code: &[u8], limits: &Limits) -> Result<ModuleInfo, UploadError> {
     let mut exports: Vec<(String, ExternalKind, u32)> = Vec::new();
     let mut abi_json: Option<Vec<u8>> = None;
     let mut body_index = 0u32;
+    let mut compile_cost = 0u64;
     let mut imported_funcs = 0u32;
     let malformed = |e: wasmparser::BinaryReaderError| UploadError::Malformed(e.message().to_string());
 
@@ -170,6 +200,11 @@ fn inspect(code: &[u8], limits: &Limits) -> Result<ModuleInfo, UploadError> {
                         count: locals,
                         limit: limits.max_locals_per_function,
                     });
+                }
+                check_body(&body, body_index, limits)?;
+                compile_cost += locals * body.range().len() as u64;
+                if compile_cost > limits.max_locals_times_body {
+                    return Err(UploadError::CompileBudget { cost: compile_cost, limit: limits.max_locals_times_body });
                 }
                 body_index += 1;
             }

@@ -145,6 +145,21 @@ impl Vm {
         if let Some(ready) = self.cache.get(&hash) {
             return Ok(ready);
         }
+        let contract = Arc::new(self.compile(code, hash)?);
+        self.cache.insert(hash, contract.clone());
+        Ok(contract)
+    }
+
+    /// Validates and compiles `code` without keeping the result: what an
+    /// upload costs the node, for the fuzzer and the JIT-bomb measurements
+    /// (a cache would make every repeated input free).
+    pub fn prepare_uncached(&self, code: &[u8]) -> Result<Contract, UploadError> {
+        let info = validate(code, &self.limits)?;
+        let module = Module::from_binary(&self.engine, code).map_err(|e| UploadError::Compile(e.to_string()))?;
+        self.link(code_hash(code), info, &module)
+    }
+
+    fn compile(&self, code: &[u8], hash: Hash32) -> Result<Contract, UploadError> {
         let info = validate(code, &self.limits)?;
         let module = match self.cache.load(&self.engine, &hash) {
             Some(module) => module,
@@ -157,13 +172,15 @@ impl Vm {
                 module
             }
         };
+        self.link(hash, info, &module)
+    }
+
+    fn link(&self, hash: Hash32, info: ModuleInfo, module: &Module) -> Result<Contract, UploadError> {
         let pre = self
             .linker
-            .instantiate_pre(&module)
+            .instantiate_pre(module)
             .map_err(|e| UploadError::ImportSignature(import_name(&e.to_string()), e.to_string()))?;
-        let contract = Arc::new(Contract { code_hash: hash, info, pre });
-        self.cache.insert(hash, contract.clone());
-        Ok(contract)
+        Ok(Contract { code_hash: hash, info, pre })
     }
 
     /// The compiled contract for `code_hash` if this VM already prepared it:

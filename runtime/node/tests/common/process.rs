@@ -34,7 +34,10 @@ impl NodeProcess {
     }
 
     fn try_start(data: &Path, port: u16, extra: &[&str]) -> Option<NodeProcess> {
-        let child = Command::new(env!("CARGO_BIN_EXE_procura"))
+        // PROCURA_NODE_BIN: run another build of the node (say, a copy kept
+        // safe from other worktrees sharing the target directory).
+        let bin = std::env::var("PROCURA_NODE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_procura").into());
+        let child = Command::new(bin)
             .args(["node", "--dev", "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data")
