@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod bench;
 pub mod chain;
 pub mod executor;
 pub mod export;

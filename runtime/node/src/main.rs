@@ -90,6 +90,18 @@ enum Command {
         #[command(subcommand)]
         command: ChainCommand,
     },
+    /// Measure this machine: the per-transaction floor, the node pipeline
+    /// (sealed-bid tenders swept over block size and bidders per tender) and
+    /// audit replay; prints tables and writes them with SVG plots to --out.
+    Bench {
+        /// A smaller run (about a minute) instead of the documented one.
+        #[arg(long)]
+        quick: bool,
+        #[arg(long, default_value = "bench-results")]
+        out: PathBuf,
+        #[arg(long, default_value = "artifacts/contracts")]
+        contracts: PathBuf,
+    },
     /// Open Contracting Data Standard: replay published tenders, export ours.
     Ocds {
         #[command(subcommand)]
@@ -300,6 +312,17 @@ fn real_main() -> anyhow::Result<()> {
         }
         Command::Keys { command: KeysCommand::Show { file } } => print_key(&keys::load(&file)?),
         Command::Node(args) => run_node(args)?,
+        Command::Bench { quick, out, contracts } => {
+            let config = if quick {
+                procura_node::bench::BenchConfig::quick(contracts)
+            } else {
+                procura_node::bench::BenchConfig::full(contracts)
+            };
+            let report = procura_node::bench::run(&config)?;
+            println!("{}", procura_node::bench::report::markdown(&report));
+            procura_node::bench::write(&report, &out)?;
+            println!("wrote bench.md, bench.json and two SVG plots to {}", out.display());
+        }
         Command::Load(args) => {
             let seed = args.seed.unwrap_or_else(|| {
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)

@@ -267,6 +267,20 @@ impl Db {
         Ok(self.db.put_cf(self.cf(cf), key, value)?)
     }
 
+    /// Benchmark support (`procura bench`, on a scratch database): one
+    /// `WriteBatch` of raw entries into `cf`, with the WAL fsync'd as a
+    /// block commit is.
+    #[doc(hidden)]
+    pub fn write_synced_batch(&self, cf: &str, entries: &[(Vec<u8>, Vec<u8>)]) -> Result<(), StorageError> {
+        let mut batch = rocksdb::WriteBatch::default();
+        for (k, v) in entries {
+            batch.put_cf(self.cf(cf), k, v);
+        }
+        let mut opts = rocksdb::WriteOptions::default();
+        opts.set_sync(true);
+        Ok(self.db.write_opt(batch, &opts)?)
+    }
+
     /// Test support for the tamper tests: the raw bytes under `key` of `cf`.
     #[doc(hidden)]
     pub fn raw_get(&self, cf: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {

@@ -1,0 +1,248 @@
+//! The node pipeline, end to end on one node: signed sealed-bid tenders
+//! opened, bid on, revealed, evaluated and awarded through admission (decode,
+//! signatures on every core, nonces), execution, the state tree and fsync'd
+//! block commits; then `audit verify` over such a chain.
+
+use super::floor::{bidder_key, salt_of, submit_bid_tx};
+use super::timing::micros_per;
+use crate::chain::{Chain, NonceView, TxSignatures};
+use crate::genesis::GenesisConfig;
+use ed25519_dalek::SigningKey;
+use procura_chain::{check_presigned, contract_address, Action, ReceiptStatus, SignedTransaction, Transaction};
+use procura_primitives::Address;
+use sealed_bid::{Bid, TenderParams};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How much work one pipeline run does.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Shape {
+    /// Bids in total (each is later revealed).
+    pub bids: usize,
+    pub bidders_per_tender: usize,
+    /// Most transactions per block (blocks also respect the gas budget).
+    pub block_size: usize,
+}
+
+/// One measured run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PipelinePoint {
+    pub shape: Shape,
+    pub tenders: usize,
+    /// Every call: opens, bids, reveals, evaluations and awards.
+    pub calls: usize,
+    pub blocks: u64,
+    pub calls_per_s: f64,
+    pub bids_per_s: f64,
+    pub reveals_per_s: f64,
+    /// Evaluate + award, per tender.
+    pub award_ms_per_tender: f64,
+    /// Per call over the whole run (µs).
+    pub admission_us: f64,
+    pub execute_us: f64,
+    pub state_us: f64,
+    pub commit_us: f64,
+}
+
+/// The result of a run, with the node's data directory kept for replay.
+pub struct PipelineRun {
+    pub point: PipelinePoint,
+    pub dir: tempfile::TempDir,
+    pub genesis: GenesisConfig,
+}
+
+const T_OPEN: u64 = 1_800_000_000;
+const BID_DEADLINE: u64 = T_OPEN + 100;
+const REVEAL_DEADLINE: u64 = T_OPEN + 200;
+
+#[derive(Default)]
+struct Phase {
+    wall: Duration,
+    admission: Duration,
+    execute: Duration,
+    state: Duration,
+    commit: Duration,
+    calls: usize,
+    blocks: u64,
+}
+
+impl Phase {
+    fn add(&mut self, other: &Phase) {
+        self.wall += other.wall;
+        self.admission += other.admission;
+        self.execute += other.execute;
+        self.state += other.state;
+        self.commit += other.commit;
+        self.calls += other.calls;
+        self.blocks += other.blocks;
+    }
+}
+
+fn call(key: &SigningKey, nonce: u64, contract: Address, method: &str, args: Vec<u8>, gas_limit: u64) -> SignedTransaction {
+    Transaction {
+        chain_id: "procura-dev".into(),
+        signer: key.verifying_key().to_bytes(),
+        nonce,
+        gas_limit,
+        action: Action::Call { contract, method: method.into(), args },
+    }
+    .sign(key)
+}
+
+/// Produces blocks from `encoded` transactions at `time` the way the node
+/// does: admission (decode, signatures on every core, nonces) then
+/// `produce_with(.., Verified)`; every call must succeed.
+fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u64) -> anyhow::Result<Phase> {
+    let mut phase = Phase::default();
+    let started = Instant::now();
+    let budget = chain.rules.block_gas_limit;
+    let mut next = 0;
+    while next < encoded.len() {
+        let t = Instant::now();
+        let mut txs = Vec::new();
+        let mut gas = 0u64;
+        while next < encoded.len() && txs.len() < block_size {
+            let tx = SignedTransaction::decode(&encoded[next])?;
+            if !txs.is_empty() && gas.saturating_add(tx.tx.gas_limit) > budget {
+                break;
+            }
+            gas = gas.saturating_add(tx.tx.gas_limit);
+            txs.push(tx);
+            next += 1;
+        }
+        anyhow::ensure!(procura_chain::first_bad_signature(&txs).is_none(), "a bench signature does not verify");
+        let pending = BTreeMap::new();
+        let mut view = NonceView::new(&chain.db, &pending);
+        for tx in &txs {
+            check_presigned(tx, &chain.rules, &view)?;
+            view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
+        }
+        phase.admission += t.elapsed();
+        let count = txs.len();
+        let (_, receipts) = chain.produce_with(txs, time, TxSignatures::Verified)?;
+        anyhow::ensure!(receipts.len() == count, "the proposer dropped {} transactions", count - receipts.len());
+        if let Some(r) = receipts.iter().find(|r| r.status != ReceiptStatus::Success) {
+            anyhow::bail!("a bench call failed: {:?}", r.status);
+        }
+        phase.execute += chain.last_timings.execute;
+        phase.state += chain.last_timings.state_update;
+        phase.commit += chain.last_timings.commit;
+        phase.calls += count;
+        phase.blocks += 1;
+    }
+    phase.wall = started.elapsed();
+    Ok(phase)
+}
+
+pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
+    let dir = tempfile::tempdir()?;
+    let validator = SigningKey::from_bytes(&[0x11; 32]);
+    let genesis = GenesisConfig::dev(hex::encode(validator.verifying_key().to_bytes()), vec!["sealed-bid".into()]);
+    let mut chain = Chain::open(dir.path(), genesis.clone(), contracts_dir, Some(validator))?;
+    let code = std::fs::read(contracts_dir.join("sealed-bid.wasm"))?;
+    let contract = contract_address(&Address::ZERO, &procura_vm::code_hash(&code), 0);
+    let buyer = SigningKey::from_bytes(&[1; 32]);
+    let per_tender = shape.bidders_per_tender.max(1);
+    let tenders = shape.bids.div_ceil(per_tender);
+    let params = TenderParams {
+        description_hash: [1; 32],
+        budget: u128::MAX,
+        currency: "EUR".into(),
+        bid_deadline: BID_DEADLINE,
+        reveal_deadline: REVEAL_DEADLINE,
+        min_bids: 1,
+        standstill_secs: 60,
+    };
+    let mut buyer_nonce = 0u64;
+    let mut buyer_call = |method: &str, args: Vec<u8>, gas: u64| {
+        buyer_nonce += 1;
+        call(&buyer, buyer_nonce - 1, contract, method, args, gas).encode()
+    };
+    // Everything is signed before timing starts.
+    let opens: Vec<Vec<u8>> =
+        (0..tenders).map(|_| buyer_call("open_tender", borsh::to_vec(&(params.clone(),)).expect("encodes"), 1_000_000)).collect();
+    let keys: Vec<SigningKey> = (0..shape.bids as u64).map(bidder_key).collect();
+    let tender_of = |i: usize| (i / per_tender) as u64;
+    let price_of = |i: usize| 1_000 + (i as u128 * 7_919) % 100_000;
+    let bids: Vec<Vec<u8>> =
+        keys.iter().enumerate().map(|(i, k)| submit_bid_tx(k, 0, contract, tender_of(i), price_of(i)).encode()).collect();
+    let reveals: Vec<Vec<u8>> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let bidder = procura_chain::account_address(&k.verifying_key().to_bytes());
+            let bid = Bid { tender_id: tender_of(i), bidder, price: price_of(i) };
+            call(k, 1, contract, "reveal_bid", borsh::to_vec(&(bid.tender_id, bid, salt_of(k))).expect("encodes"), 1_000_000)
+                .encode()
+        })
+        .collect();
+    // Evaluation and award read every bid of the tender.
+    let closing_gas = 2_000_000 + 40_000 * per_tender as u64;
+    let closes: Vec<Vec<u8>> = (0..tenders as u64)
+        .flat_map(|t| {
+            let args = borsh::to_vec(&(t,)).expect("encodes");
+            [buyer_call("evaluate", args.clone(), closing_gas), buyer_call("award", args, closing_gas)]
+        })
+        .collect();
+
+    let mut total = Phase::default();
+    let open = run_phase(&mut chain, &opens, shape.block_size, T_OPEN)?;
+    let bid = run_phase(&mut chain, &bids, shape.block_size, T_OPEN + 1)?;
+    let reveal = run_phase(&mut chain, &reveals, shape.block_size, BID_DEADLINE)?;
+    let close = run_phase(&mut chain, &closes, shape.block_size, REVEAL_DEADLINE)?;
+    for p in [&open, &bid, &reveal, &close] {
+        total.add(p);
+    }
+    let rate = |p: &Phase| p.calls as f64 / p.wall.as_secs_f64();
+    let point = PipelinePoint {
+        shape: *shape,
+        tenders,
+        calls: total.calls,
+        blocks: total.blocks,
+        calls_per_s: rate(&total),
+        bids_per_s: rate(&bid),
+        reveals_per_s: rate(&reveal),
+        award_ms_per_tender: close.wall.as_secs_f64() * 1e3 / tenders as f64,
+        admission_us: micros_per(total.admission, total.calls),
+        execute_us: micros_per(total.execute, total.calls),
+        state_us: micros_per(total.state, total.calls),
+        commit_us: micros_per(total.commit, total.calls),
+    };
+    drop(chain);
+    Ok(PipelineRun { point, dir, genesis })
+}
+
+/// Audit replay of a chain of about `calls` calls.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReplayFigures {
+    /// The pipeline run that built the chain.
+    pub built_by: PipelinePoint,
+    pub txs: u64,
+    pub blocks: u64,
+    /// `audit verify --data`: replay and compare every stored record.
+    pub data_calls_per_s: f64,
+    /// `audit verify --file` on the exported chain file.
+    pub file_calls_per_s: f64,
+    pub file_mb: f64,
+}
+
+pub fn replay(contracts_dir: &Path, calls: usize, block_size: usize, progress: bool) -> anyhow::Result<ReplayFigures> {
+    // Bids and reveals are two calls per bid; 1,000 bidders per tender.
+    let shape = Shape { bids: calls.div_ceil(2), bidders_per_tender: 1_000, block_size };
+    let run = run(contracts_dir, &shape)?;
+    let db = procura_storage::Db::open(&run.dir.path().join("db"))?;
+    let data = crate::audit::verify(&db, run.genesis.clone(), contracts_dir, progress)?;
+    let file = run.dir.path().join("chain.procura");
+    crate::export::export(&db, &run.genesis, contracts_dir, &file)?;
+    let from_file = crate::audit::verify_file(&file, progress)?;
+    anyhow::ensure!(from_file.head_hash == data.head_hash, "the chain file replayed to another head");
+    Ok(ReplayFigures {
+        built_by: run.point,
+        txs: data.txs,
+        blocks: data.blocks,
+        data_calls_per_s: data.txs as f64 / data.elapsed.as_secs_f64(),
+        file_calls_per_s: from_file.txs as f64 / from_file.elapsed.as_secs_f64(),
+        file_mb: std::fs::metadata(&file)?.len() as f64 / 1e6,
+    })
+}

@@ -1,0 +1,81 @@
+//! The run as Markdown tables (printed, and written next to the plots).
+
+use super::floor::{Floor, FLOOR_BLOCK_SIZE, STATE_WRITES_PER_BID};
+use super::pipeline::PipelinePoint;
+use super::BenchReport;
+use std::fmt::Write;
+
+fn floor_table(f: &Floor, cores: usize, out: &mut String) {
+    let row = |out: &mut String, what: &str, us: f64| {
+        let _ = writeln!(out, "| {what} | {us:.2} | {:.0} |", 1e6 / us);
+    };
+    out.push_str("| floor (one thread) | µs | per second |\n|---|---:|---:|\n");
+    row(out, "ed25519 verify, one signature", f.verify_us);
+    row(out, &format!("ed25519 verify, 1,000 transactions on {cores} cores (per signature)"), f.verify_parallel_us);
+    row(out, &format!("sha256 of a `submit_bid` transaction ({} B)", f.tx_bytes), f.sha256_tx_us);
+    row(out, "instantiate a cached module + trivial call", f.instantiate_call_us);
+    row(out, "sealed-bid `submit_bid`, cached module, metered", f.submit_bid_us);
+    row(out, "one key into the state tree (JMT, in memory, 3,000-key blocks)", f.state_write_us);
+    row(out, &format!("one fsync'd RocksDB batch of {FLOOR_BLOCK_SIZE} transactions' bytes"), f.fsync_batch_us);
+    let _ = writeln!(
+        out,
+        "\nPer-tx floor (verify + sha256 + `submit_bid` + {STATE_WRITES_PER_BID} state writes + 1/{FLOOR_BLOCK_SIZE} \
+         of a block fsync): {:.2} µs, so 1/floor = {:.0} calls/s on one core; with signatures checked on {cores} \
+         cores: {:.2} µs, {:.0} calls/s.",
+        f.per_tx_us(),
+        1e6 / f.per_tx_us(),
+        f.per_tx_us_parallel_verify(cores),
+        1e6 / f.per_tx_us_parallel_verify(cores)
+    );
+}
+
+fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
+    out.push_str(
+        "| block size | bidders/tender | tenders | calls | blocks | calls/s | bids/s | reveals/s | evaluate+award ms/tender | \
+         admission µs | execute µs | state µs | commit µs |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for p in points {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            p.shape.block_size,
+            p.shape.bidders_per_tender,
+            p.tenders,
+            p.calls,
+            p.blocks,
+            p.calls_per_s,
+            p.bids_per_s,
+            p.reveals_per_s,
+            p.award_ms_per_tender,
+            p.admission_us,
+            p.execute_us,
+            p.state_us,
+            p.commit_us
+        );
+    }
+}
+
+pub fn markdown(r: &BenchReport) -> String {
+    let mut out = String::new();
+    floor_table(&r.floor, r.cores, &mut out);
+    out.push_str("\nPipeline against block size (per-call µs are shares of the whole run):\n\n");
+    pipeline_table(&r.by_block_size, &mut out);
+    out.push_str("\nPipeline against bidders per tender:\n\n");
+    pipeline_table(&r.by_bidders, &mut out);
+    let best = r.by_block_size.iter().chain(&r.by_bidders).map(|p| p.calls_per_s).fold(0.0, f64::max);
+    let ceiling = 1e6 / r.floor.per_tx_us_parallel_verify(r.cores);
+    let _ = writeln!(
+        out,
+        "\nBest pipeline point: {best:.0} calls/s = {:.2} of 1/floor ({ceiling:.0} calls/s, signatures on {} cores).",
+        best / ceiling,
+        r.cores
+    );
+    let rp = &r.replay;
+    let _ = writeln!(
+        out,
+        "\nAudit replay of {} calls in {} blocks: `audit verify --data` {:.0} calls/s, `--file` {:.0} calls/s \
+         ({:.1} MB chain file).",
+        rp.txs, rp.blocks, rp.data_calls_per_s, rp.file_calls_per_s, rp.file_mb
+    );
+    out
+}

@@ -1,0 +1,35 @@
+//! Timing helpers: medians over rounds, so one preempted round on a shared
+//! machine does not move the figure.
+
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 7;
+const ROUND_TIME: Duration = Duration::from_millis(300);
+
+/// Median over rounds of the time per call of `f`, in microseconds. `f`
+/// gets a counter that is distinct on every call.
+pub fn median_us(mut f: impl FnMut(u64)) -> f64 {
+    for i in 0..100 {
+        f(i);
+    }
+    let mut per_call = Vec::with_capacity(ROUNDS);
+    let mut i = 1_000u64;
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        let mut n = 0u64;
+        while start.elapsed() < ROUND_TIME {
+            for _ in 0..16 {
+                f(i);
+                i += 1;
+            }
+            n += 16;
+        }
+        per_call.push(start.elapsed().as_secs_f64() * 1e6 / n as f64);
+    }
+    per_call.sort_by(f64::total_cmp);
+    per_call[ROUNDS / 2]
+}
+
+pub fn micros_per(d: Duration, n: usize) -> f64 {
+    d.as_secs_f64() * 1e6 / n.max(1) as f64
+}
