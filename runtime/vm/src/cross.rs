@@ -44,8 +44,8 @@ pub(crate) struct CrossCalls {
 /// Runs `method` of `target` as a nested view with at most 63/64 of
 /// `gas_available`. Returns the callee's result, or its failure message
 /// (out of gas included) for the caller to handle, and the gas it used.
-pub(crate) fn nested_view(
-    state: &HostState,
+pub(crate) fn nested_view<M>(
+    state: &HostState<M>,
     target: Address,
     method: &str,
     args: &[u8],

@@ -9,15 +9,20 @@
 //! - [`gas`]: the gas schedule.
 //! - [`state`]: what a call reads and the changes it produces.
 //! - [`vm`]: [`Vm::execute`], the single entry point for a call.
+//! - `peer` (feature `peer-wasmi`): the same host functions on the wasmi
+//!   interpreter, for comparison only.
 
 pub mod abi;
 pub mod cache;
+mod call;
 pub mod cross;
 pub mod engine;
 pub mod error;
 pub mod gas;
 pub mod host;
 pub mod limits;
+#[cfg(feature = "peer-wasmi")]
+pub mod peer;
 pub mod state;
 pub mod validate;
 pub mod vm;
@@ -29,5 +34,7 @@ pub use error::{ExecError, UploadError};
 pub use gas::GasSchedule;
 pub use host::CallContext;
 pub use limits::Limits;
+#[cfg(feature = "peer-wasmi")]
+pub use peer::{PeerContract, PeerVm};
 pub use state::{MemStorage, StateChanges, Storage};
 pub use vm::{code_hash, CallRequest, Contract, Mode, Outcome, Vm, VmConfig};

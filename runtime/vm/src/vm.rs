@@ -1,7 +1,7 @@
 //! The one entry point that runs a contract call: [`Vm::execute`].
 
-use crate::abi::MethodKind;
 use crate::cache::{CacheStats, ModuleCache};
+use crate::call::{self, Admitted};
 use crate::cross::{ContractWorld, CrossCalls, NoContracts};
 use crate::engine::{build_engine, Metering};
 use crate::error::{ExecError, UploadError};
@@ -45,15 +45,6 @@ pub struct Contract {
     pre: InstancePre<HostState>,
 }
 
-impl Contract {
-    fn kind_of(&self, method: &str) -> Option<MethodKind> {
-        match &self.info.abi {
-            Some(abi) => abi.method(method).map(|m| m.kind),
-            None => self.info.methods.iter().any(|m| m == method).then_some(MethodKind::Call),
-        }
-    }
-}
-
 /// How a call may act on state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -87,7 +78,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn failed(error: ExecError, gas_used: u64, logs: Vec<String>) -> Self {
+    pub(crate) fn failed(error: ExecError, gas_used: u64, logs: Vec<String>) -> Self {
         Outcome {
             status: Err(error),
             return_data: Vec::new(),
@@ -217,33 +208,9 @@ impl Vm {
         world: &dyn ContractWorld,
         stack: Vec<Address>,
     ) -> Outcome {
-        let upfront = self.gas.call_base.saturating_add(self.gas.input_per_byte.saturating_mul(req.input.len() as u64));
-        if req.input.len() > self.limits.max_input_size {
-            let e = ExecError::LimitExceeded(format!(
-                "call input of {} bytes exceeds the {} byte limit",
-                req.input.len(),
-                self.limits.max_input_size
-            ));
-            return Outcome::failed(e, upfront.min(req.gas_limit), Vec::new());
-        }
-        if req.gas_limit < upfront {
-            return Outcome::failed(ExecError::OutOfGas, req.gas_limit, Vec::new());
-        }
-        let read_only = match (contract.kind_of(req.method), req.mode) {
-            (None, _) => return Outcome::failed(ExecError::MethodNotFound(req.method.into()), upfront, Vec::new()),
-            (Some(MethodKind::Init), Mode::Init) => false,
-            (Some(MethodKind::Init), _) => {
-                return Outcome::failed(ExecError::InitOnly(req.method.into()), upfront, Vec::new())
-            }
-            (Some(_), Mode::Init) => {
-                return Outcome::failed(
-                    ExecError::MethodNotFound(format!("{} (not an init method)", req.method)),
-                    upfront,
-                    Vec::new(),
-                )
-            }
-            (Some(MethodKind::View), _) | (_, Mode::View) => true,
-            (Some(MethodKind::Call), Mode::Call) => false,
+        let Admitted { upfront, read_only } = match call::admit(&self.gas, &self.limits, &contract.info, &req) {
+            Ok(admitted) => admitted,
+            Err(refused) => return refused,
         };
 
         // SAFETY: the overlay borrows `storage` for the lifetime of this
@@ -280,27 +247,7 @@ impl Vm {
 
         let result = run(&mut store, contract, req.method);
         let remaining = if self.metered { store.get_fuel().unwrap_or(0) } else { fuel };
-        let gas_used = match &result {
-            // wasmtime keeps the running fuel count in a register and only
-            // stores it at calls, so after a trap raised by Wasm itself (or a
-            // builtin such as memory.grow) the count is lost. Such a trap
-            // burns the whole limit, like an exceptional halt in the EVM, so
-            // a contract can never burn CPU and then trap for free.
-            Err(e) if e.burns_all_gas() => req.gas_limit,
-            _ => upfront + (fuel - remaining),
-        };
-        let state = store.into_data();
-        match result {
-            Ok(()) => Outcome {
-                status: Ok(()),
-                return_data: state.return_data,
-                gas_used,
-                events: state.events,
-                changes: state.overlay.into_changes(),
-                logs: state.logs,
-            },
-            Err(e) => Outcome::failed(e, gas_used, state.logs),
-        }
+        call::finish(result, req.gas_limit, upfront, fuel, remaining, store.into_data())
     }
 }
 
