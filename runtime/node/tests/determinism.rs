@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use open_tender::{commitment, AwardCriterion, Bid, LotParams, Procedure, TenderParams};
+use open_tender::{commitment, Bid};
 use procura_chain::{
     account_address, contract_address, Action, Receipt, ReceiptStatus, SignedTransaction, Transaction,
 };
@@ -18,7 +18,6 @@ use procura_vm::Vm;
 use std::path::Path;
 use std::sync::Arc;
 
-const DAY: u64 = 86_400;
 
 /// Per block: header hash, state root, receipts root; and every receipt.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,23 +49,7 @@ fn call(key: &ed25519_dalek::SigningKey, nonce: u64, contract: &str, method: &st
 /// within one block, then a code upload of a bundled contract.
 fn open_tender_blocks() -> Vec<Vec<SignedTransaction>> {
     let (buyer, acme, stranger) = (user(21), user(22), user(23));
-    let params = TenderParams {
-        procedure: Procedure::BelowThreshold,
-        criterion: AwardCriterion::PriceOnly,
-        criteria: vec![],
-        evaluators: vec![],
-        currency: "EUR".into(),
-        documents_hash: [1; 32],
-        enquiry_end: T0 + 5 * DAY,
-        bid_deadline: T0 + 10 * DAY,
-        reveal_deadline: T0 + 11 * DAY,
-        standstill_secs: 2 * DAY,
-        min_bids: 1,
-        registry: Some(address_of("supplier-registry")),
-        review_body: None,
-        auction: None,
-    };
-    let lots = vec![LotParams { value: 1_000, description_hash: [2; 32] }];
+    let (params, lots) = below_threshold_tender(Some(address_of("supplier-registry")));
     let bidder = |k: &ed25519_dalek::SigningKey| account_address(&k.verifying_key().to_bytes());
     let sealed =
         |k| commitment(&Bid { tender_id: 0, lot_id: 0, bidder: bidder(k), price: 900, life_cycle_cost: 0 }, &[3; 32]);

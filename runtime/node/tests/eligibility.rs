@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use open_tender::{commitment, AwardCriterion, Bid, LotParams, Procedure, TenderParams};
+use open_tender::{commitment, Bid};
 use procura_chain::{account_address, contract_address, Action, ReceiptStatus, SignedTransaction, Transaction};
 use procura_node::chain::Chain;
 use procura_node::genesis::GenesisConfig;
@@ -45,23 +45,7 @@ fn the_tender_asks_the_registry_within_the_block() {
     let operator = validator();
     let (buyer, acme, stranger) = (user(1), user(2), user(3));
     let registry = address_of("supplier-registry");
-    let params = TenderParams {
-        procedure: Procedure::BelowThreshold,
-        criterion: AwardCriterion::PriceOnly,
-        criteria: vec![],
-        evaluators: vec![],
-        currency: "EUR".into(),
-        documents_hash: [1; 32],
-        enquiry_end: T0 + 5 * DAY,
-        bid_deadline: T0 + 10 * DAY,
-        reveal_deadline: T0 + 11 * DAY,
-        standstill_secs: 2 * DAY,
-        min_bids: 1,
-        registry: Some(registry),
-        review_body: None,
-        auction: None,
-    };
-    let lots = vec![LotParams { value: 1_000, description_hash: [2; 32] }];
+    let (params, lots) = below_threshold_tender(Some(registry));
     let sealed = |who: &ed25519_dalek::SigningKey| {
         commitment(&Bid { tender_id: 0, lot_id: 0, bidder: account(who), price: 900, life_cycle_cost: 0 }, &[3; 32])
     };

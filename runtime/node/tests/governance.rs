@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use governance::Change;
-use open_tender::{AwardCriterion, LotParams, Procedure, TenderParams};
+use open_tender::{LotParams, TenderParams};
 use procura_chain::{
     account_address, contract_address, Action, Receipt, ReceiptStatus, SignedTransaction, Transaction,
 };
@@ -48,24 +48,7 @@ impl Nonces {
 }
 
 fn tender_params() -> (TenderParams, Vec<LotParams>) {
-    let day = 86_400;
-    let params = TenderParams {
-        procedure: Procedure::BelowThreshold,
-        criterion: AwardCriterion::PriceOnly,
-        criteria: vec![],
-        evaluators: vec![],
-        currency: "EUR".into(),
-        documents_hash: [1; 32],
-        enquiry_end: T0 + 5 * day,
-        bid_deadline: T0 + 10 * day,
-        reveal_deadline: T0 + 11 * day,
-        standstill_secs: 2 * day,
-        min_bids: 1,
-        registry: None,
-        review_body: None,
-        auction: None,
-    };
-    (params, vec![LotParams { value: 1_000, description_hash: [2; 32] }])
+    below_threshold_tender(None)
 }
 
 fn failure(r: &Receipt) -> &str {

@@ -48,6 +48,29 @@ pub fn call(key: &SigningKey, nonce: u64, method: &str, args: Vec<u8>) -> Signed
 
 pub const T0: u64 = 1_767_225_600;
 
+/// A below-threshold, price-only open tender: one lot of 1,000 EUR, bids
+/// until T0 + 10 days; with `registry`, bidders must be eligible there.
+pub fn below_threshold_tender(registry: Option<Address>) -> (open_tender::TenderParams, Vec<open_tender::LotParams>) {
+    const DAY: u64 = 86_400;
+    let params = open_tender::TenderParams {
+        procedure: open_tender::Procedure::BelowThreshold,
+        criterion: open_tender::AwardCriterion::PriceOnly,
+        criteria: vec![],
+        evaluators: vec![],
+        currency: "EUR".into(),
+        documents_hash: [1; 32],
+        enquiry_end: T0 + 5 * DAY,
+        bid_deadline: T0 + 10 * DAY,
+        reveal_deadline: T0 + 11 * DAY,
+        standstill_secs: 2 * DAY,
+        min_bids: 1,
+        registry,
+        review_body: None,
+        auction: None,
+    };
+    (params, vec![open_tender::LotParams { value: 1_000, description_hash: [2; 32] }])
+}
+
 pub fn params(bid_deadline: u64, reveal_deadline: u64) -> TenderParams {
     TenderParams {
         description_hash: [1; 32],
