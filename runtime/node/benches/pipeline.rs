@@ -14,7 +14,8 @@ use std::path::PathBuf;
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let contracts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/contracts");
-    let config = if args.iter().any(|a| a == "--quick") { BenchConfig::quick(contracts) } else { BenchConfig::full(contracts) };
+    let config =
+        if args.iter().any(|a| a == "--quick") { BenchConfig::quick(contracts) } else { BenchConfig::full(contracts) };
     let out = args
         .iter()
         .position(|a| a == "--out")

@@ -18,7 +18,6 @@ use procura_vm::Vm;
 use std::path::Path;
 use std::sync::Arc;
 
-
 /// Per block: header hash, state root, receipts root; and every receipt.
 #[derive(Debug, PartialEq, Eq)]
 struct Trace {

@@ -70,7 +70,13 @@ fn ctx(caller: Address, time: u64) -> CallContext {
     CallContext { caller, contract: Address([0xc0; 32]), block_height: 1, block_time: time }
 }
 
-pub fn submit_bid_tx(key: &SigningKey, nonce: u64, contract: Address, tender_id: u64, price: u128) -> SignedTransaction {
+pub fn submit_bid_tx(
+    key: &SigningKey,
+    nonce: u64,
+    contract: Address,
+    tender_id: u64,
+    price: u128,
+) -> SignedTransaction {
     let bidder = procura_chain::account_address(&key.verifying_key().to_bytes());
     let c = commitment(&Bid { tender_id, bidder, price }, &salt_of(key));
     Transaction {
@@ -78,7 +84,11 @@ pub fn submit_bid_tx(key: &SigningKey, nonce: u64, contract: Address, tender_id:
         signer: key.verifying_key().to_bytes(),
         nonce,
         gas_limit: 1_000_000,
-        action: Action::Call { contract, method: "submit_bid".into(), args: borsh::to_vec(&(tender_id, c)).expect("encodes") },
+        action: Action::Call {
+            contract,
+            method: "submit_bid".into(),
+            args: borsh::to_vec(&(tender_id, c)).expect("encodes"),
+        },
     }
     .sign(key)
 }
@@ -108,19 +118,32 @@ pub fn measure(contracts_dir: &Path) -> anyhow::Result<Floor> {
     let noop = vm.prepare(&noop)?;
     let empty = MemStorage::default();
     let instantiate_call_us = median_us(|_| {
-        let req = CallRequest { ctx: ctx(Address::ZERO, 0), method: "noop", input: &[], gas_limit: 1_000_000, mode: Mode::Call };
+        let req = CallRequest {
+            ctx: ctx(Address::ZERO, 0),
+            method: "noop",
+            input: &[],
+            gas_limit: 1_000_000,
+            mode: Mode::Call,
+        };
         assert!(vm.execute(&noop, req, &empty).is_ok());
     });
 
-    let code = std::fs::read(contracts_dir.join("sealed-bid.wasm"))
-        .map_err(|e| anyhow::anyhow!("cannot read sealed-bid.wasm in {} ({e}): run scripts/build-contracts", contracts_dir.display()))?;
+    let code = std::fs::read(contracts_dir.join("sealed-bid.wasm")).map_err(|e| {
+        anyhow::anyhow!("cannot read sealed-bid.wasm in {} ({e}): run scripts/build-contracts", contracts_dir.display())
+    })?;
     let sealed = vm.prepare(&code)?;
     let storage = open_tender_in_memory(&vm, &sealed);
     let submit_bid_us = median_us(|i| {
         let bidder = Address(Sha256::digest(i.to_le_bytes()).into());
         let c = commitment(&Bid { tender_id: 0, bidder, price: 500 + i as u128 }, &[7; 32]);
         let input = borsh::to_vec(&(0u64, c)).expect("encodes");
-        let req = CallRequest { ctx: ctx(bidder, T0 + 10), method: "submit_bid", input: &input, gas_limit: 100_000_000, mode: Mode::Call };
+        let req = CallRequest {
+            ctx: ctx(bidder, T0 + 10),
+            method: "submit_bid",
+            input: &input,
+            gas_limit: 100_000_000,
+            mode: Mode::Call,
+        };
         let o = vm.execute(&sealed, req, &storage);
         assert!(o.is_ok(), "{:?}", o.status);
     });
@@ -149,7 +172,13 @@ fn open_tender_in_memory(vm: &Vm, sealed: &Arc<Contract>) -> MemStorage {
         standstill_secs: 10,
     };
     let input = borsh::to_vec(&(params,)).expect("encodes");
-    let req = CallRequest { ctx: ctx(Address([0xb0; 32]), T0), method: "open_tender", input: &input, gas_limit: 100_000_000, mode: Mode::Call };
+    let req = CallRequest {
+        ctx: ctx(Address([0xb0; 32]), T0),
+        method: "open_tender",
+        input: &input,
+        gas_limit: 100_000_000,
+        mode: Mode::Call,
+    };
     let o = vm.execute(sealed, req, &storage);
     assert!(o.is_ok(), "{:?}", o.status);
     storage.apply(&o.changes);

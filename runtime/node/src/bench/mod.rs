@@ -77,18 +77,29 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
     let floor = floor::measure(&config.contracts_dir)?;
     let mut by_block_size = Vec::new();
     for &block_size in &config.block_sizes {
-        say(&format!("pipeline: {} bids, {} bidders per tender, blocks of {block_size}", config.sweep_bids, config.sweep_bidders));
+        say(&format!(
+            "pipeline: {} bids, {} bidders per tender, blocks of {block_size}",
+            config.sweep_bids, config.sweep_bidders
+        ));
         let shape = pipeline::Shape { bids: config.sweep_bids, bidders_per_tender: config.sweep_bidders, block_size };
         by_block_size.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
     let mut by_bidders = Vec::new();
     for &bidders in &config.bidders_per_tender {
-        say(&format!("pipeline: {} bids, {bidders} bidders per tender, blocks of {}", config.sweep_bids, config.sweep_block_size));
-        let shape = pipeline::Shape { bids: config.sweep_bids, bidders_per_tender: bidders, block_size: config.sweep_block_size };
+        say(&format!(
+            "pipeline: {} bids, {bidders} bidders per tender, blocks of {}",
+            config.sweep_bids, config.sweep_block_size
+        ));
+        let shape = pipeline::Shape {
+            bids: config.sweep_bids,
+            bidders_per_tender: bidders,
+            block_size: config.sweep_block_size,
+        };
         by_bidders.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
     say(&format!("audit replay of a chain of {} calls", config.replay_calls));
-    let replay = pipeline::replay(&config.contracts_dir, config.replay_calls, config.sweep_block_size, config.progress)?;
+    let replay =
+        pipeline::replay(&config.contracts_dir, config.replay_calls, config.sweep_block_size, config.progress)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     Ok(BenchReport { floor, by_block_size, by_bidders, replay, cores })
 }
@@ -100,14 +111,20 @@ pub fn write(report: &BenchReport, dir: &std::path::Path) -> anyhow::Result<()> 
     std::fs::write(dir.join("bench.json"), serde_json::to_string_pretty(report)?)?;
     plot::throughput_svg(
         &dir.join("throughput-vs-block-size.svg"),
-        &format!("Pipeline throughput against block size ({} bidders per tender)", report.by_block_size[0].shape.bidders_per_tender),
+        &format!(
+            "Pipeline throughput against block size ({} bidders per tender)",
+            report.by_block_size[0].shape.bidders_per_tender
+        ),
         "transactions per block (log scale)",
         &report.by_block_size,
         |p| p.shape.block_size,
     )?;
     plot::throughput_svg(
         &dir.join("throughput-vs-bidders.svg"),
-        &format!("Pipeline throughput against bidders per tender (blocks of {})", report.by_bidders[0].shape.block_size),
+        &format!(
+            "Pipeline throughput against bidders per tender (blocks of {})",
+            report.by_bidders[0].shape.block_size
+        ),
         "bidders per tender (log scale)",
         &report.by_bidders,
         |p| p.shape.bidders_per_tender,

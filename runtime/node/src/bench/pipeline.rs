@@ -79,7 +79,14 @@ impl Phase {
     }
 }
 
-fn call(key: &SigningKey, nonce: u64, contract: Address, method: &str, args: Vec<u8>, gas_limit: u64) -> SignedTransaction {
+fn call(
+    key: &SigningKey,
+    nonce: u64,
+    contract: Address,
+    method: &str,
+    args: Vec<u8>,
+    gas_limit: u64,
+) -> SignedTransaction {
     Transaction {
         chain_id: "procura-dev".into(),
         signer: key.verifying_key().to_bytes(),
@@ -160,21 +167,32 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         call(&buyer, buyer_nonce - 1, contract, method, args, gas).encode()
     };
     // Everything is signed before timing starts.
-    let opens: Vec<Vec<u8>> =
-        (0..tenders).map(|_| buyer_call("open_tender", borsh::to_vec(&(params.clone(),)).expect("encodes"), 1_000_000)).collect();
+    let opens: Vec<Vec<u8>> = (0..tenders)
+        .map(|_| buyer_call("open_tender", borsh::to_vec(&(params.clone(),)).expect("encodes"), 1_000_000))
+        .collect();
     let keys: Vec<SigningKey> = (0..shape.bids as u64).map(bidder_key).collect();
     let tender_of = |i: usize| (i / per_tender) as u64;
     let price_of = |i: usize| 1_000 + (i as u128 * 7_919) % 100_000;
-    let bids: Vec<Vec<u8>> =
-        keys.iter().enumerate().map(|(i, k)| submit_bid_tx(k, 0, contract, tender_of(i), price_of(i)).encode()).collect();
+    let bids: Vec<Vec<u8>> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| submit_bid_tx(k, 0, contract, tender_of(i), price_of(i)).encode())
+        .collect();
     let reveals: Vec<Vec<u8>> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| {
             let bidder = procura_chain::account_address(&k.verifying_key().to_bytes());
             let bid = Bid { tender_id: tender_of(i), bidder, price: price_of(i) };
-            call(k, 1, contract, "reveal_bid", borsh::to_vec(&(bid.tender_id, bid, salt_of(k))).expect("encodes"), 1_000_000)
-                .encode()
+            call(
+                k,
+                1,
+                contract,
+                "reveal_bid",
+                borsh::to_vec(&(bid.tender_id, bid, salt_of(k))).expect("encodes"),
+                1_000_000,
+            )
+            .encode()
         })
         .collect();
     // Evaluation and award read every bid of the tender.
