@@ -15,8 +15,7 @@ use malachitebft_app::types::sync::{RawDecidedValue, Request, Response, Status};
 use malachitebft_codec::{Codec, HasEncodedLen};
 use malachitebft_core_consensus::{LivenessMsg, ProposedValue, SignedConsensusMsg};
 use malachitebft_core_types::{
-    ExtendedCommitCertificate, ExtendedCommitSignature, PolkaCertificate, Round, SignedExtension,
-    ValidatorProof,
+    ExtendedCommitCertificate, ExtendedCommitSignature, PolkaCertificate, Round, SignedExtension, ValidatorProof,
 };
 use malachitebft_sync::ValueResponse;
 
@@ -64,11 +63,8 @@ impl Codec<ValidatorProof<Ctx>> for BorshCodec {
         Ok(ValidatorProof::new(w.public_key, w.peer_id, w.signature))
     }
     fn encode(&self, p: &ValidatorProof<Ctx>) -> Result<Bytes, io::Error> {
-        let w = ProofWire {
-            public_key: p.public_key.clone(),
-            peer_id: p.peer_id.clone(),
-            signature: p.signature.clone(),
-        };
+        let w =
+            ProofWire { public_key: p.public_key.clone(), peer_id: p.peer_id.clone(), signature: p.signature.clone() };
         borsh::to_vec(&w).map(Bytes::from)
     }
 }
@@ -167,7 +163,11 @@ pub fn encode_certificate(c: &ExtendedCommitCertificate<Ctx>) -> Vec<u8> {
         sigs: c
             .commit_signatures
             .iter()
-            .map(|s| CommitSigWire { address: s.address, signature: s.signature.clone(), extension: s.extension.clone() })
+            .map(|s| CommitSigWire {
+                address: s.address,
+                signature: s.signature.clone(),
+                extension: s.extension.clone(),
+            })
             .collect(),
     };
     borsh::to_vec(&(CERT_VERSION, w)).expect("encodes")

@@ -13,16 +13,14 @@ use sha2::{Digest, Sha256};
 
 use malachitebft_core_types as core;
 use malachitebft_core_types::{
-    LinearTimeouts, NilOrVal, Round, SignedExtension, SignedMessage, ValidatorProof,
-    VoteExtensionScope, VoteType, VotingPower,
+    LinearTimeouts, NilOrVal, Round, SignedExtension, SignedMessage, ValidatorProof, VoteExtensionScope, VoteType,
+    VotingPower,
 };
 use malachitebft_signing::{Error as SignError, Signer, VerificationResult, Verifier};
 
 // ---------------------------------------------------------------- primitives
 
-#[derive(
-    Copy, Clone, Default, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize,
-)]
+#[derive(Copy, Clone, Default, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize)]
 pub struct Height(pub u64);
 
 impl fmt::Display for Height {
@@ -377,7 +375,12 @@ fn verify(pk: &PublicKey, msg: &[u8], sig: &Sig) -> VerificationResult {
 
 #[async_trait]
 impl Verifier<Ctx> for Ed25519Verifier {
-    async fn verify_signed_vote(&self, vote: &Vote, sig: &Sig, pk: &PublicKey) -> Result<VerificationResult, SignError> {
+    async fn verify_signed_vote(
+        &self,
+        vote: &Vote,
+        sig: &Sig,
+        pk: &PublicKey,
+    ) -> Result<VerificationResult, SignError> {
         Ok(verify(pk, &vote.sign_bytes(), sig))
     }
     async fn verify_signed_proposal(

@@ -7,7 +7,7 @@
 use crate::app::{BlockApp, Halt};
 use crate::codec::{self, BorshCodec};
 use crate::config::{multiaddr, PeerConfig};
-use crate::ctx::{Address, Ctx, Ed25519Signer, Ed25519Verifier, Height, ProposalPart, PublicKey, Value, ValidatorSet};
+use crate::ctx::{Address, Ctx, Ed25519Signer, Ed25519Verifier, Height, ProposalPart, PublicKey, ValidatorSet, Value};
 use crate::store::Store;
 use bytes::Bytes;
 use ed25519_dalek::SigningKey;
@@ -145,7 +145,11 @@ async fn start_byzantine(
     let byz = malachitebft_app_channel::ByzantineContext {
         identity,
         codec: BorshCodec,
-        config: ByzantineConfig { equivocate_votes: Trigger::Always, equivocate_proposals: Trigger::Always, ..Default::default() },
+        config: ByzantineConfig {
+            equivocate_votes: Trigger::Always,
+            equivocate_proposals: Trigger::Always,
+            ..Default::default()
+        },
         signer: Box::new(Ed25519Signer(key)),
         address: me,
         conflicting_value_fn: Some(Box::new(|v: &Value| Value { bytes: [&v.bytes[..], b"-evil"].concat() })),
@@ -235,8 +239,10 @@ impl<A: BlockApp> Driver<A> {
         let mut id = part.height.0.to_be_bytes().to_vec();
         id.extend_from_slice(&part.round.as_i64().to_be_bytes());
         let id = StreamId::new(Bytes::from(id));
-        for msg in [StreamMessage::new(id.clone(), 0, StreamContent::Data(part)), StreamMessage::new(id, 1, StreamContent::Fin)]
-        {
+        for msg in [
+            StreamMessage::new(id.clone(), 0, StreamContent::Data(part)),
+            StreamMessage::new(id, 1, StreamContent::Fin),
+        ] {
             ch.network.send(NetworkMsg::PublishProposalPart(msg)).await?;
         }
         Ok(())
@@ -304,15 +310,18 @@ impl<A: BlockApp> Driver<A> {
                     }
                     let _ = reply_value.send(self.seen(height, round));
                 }
-                AppMsg::GetValue { height, round, timeout, reply } => match self.propose(height, round, timeout).await {
-                    Ok(value) => {
-                        let _ = reply.send(LocallyProposedValue::new(height, round, value.clone()));
-                        let part = ProposalPart { height, round, valid_round: Round::Nil, proposer: self.me, value };
-                        self.publish(&ch, part).await?;
+                AppMsg::GetValue { height, round, timeout, reply } => {
+                    match self.propose(height, round, timeout).await {
+                        Ok(value) => {
+                            let _ = reply.send(LocallyProposedValue::new(height, round, value.clone()));
+                            let part =
+                                ProposalPart { height, round, valid_round: Round::Nil, proposer: self.me, value };
+                            self.publish(&ch, part).await?;
+                        }
+                        // No reply: the round times out and the others vote nil.
+                        Err(e) => error!(height = height.0, "cannot build a block: {e:#}"),
                     }
-                    // No reply: the round times out and the others vote nil.
-                    Err(e) => error!(height = height.0, "cannot build a block: {e:#}"),
-                },
+                }
                 AppMsg::ExtendVote { reply, .. } => {
                     let _ = reply.send(None);
                 }
@@ -321,7 +330,8 @@ impl<A: BlockApp> Driver<A> {
                 }
                 AppMsg::RestreamProposal { height, round, valid_round, address, value_id } => {
                     let r = if valid_round == Round::Nil { round } else { valid_round };
-                    let found = self.pending.iter().find(|p| p.height == height && p.round == r && p.value.id() == value_id);
+                    let found =
+                        self.pending.iter().find(|p| p.height == height && p.round == r && p.value.id() == value_id);
                     if let Some(p) = found.cloned() {
                         let part = ProposalPart { height, round, valid_round, proposer: address, value: p.value };
                         self.publish(&ch, part).await?;
@@ -346,7 +356,8 @@ impl<A: BlockApp> Driver<A> {
                     let _ = reply.send(pv);
                 }
                 AppMsg::Decided { certificate, extensions, reply } => {
-                    let ext = ExtendedCommitCertificate::from_commit_certificate_and_extensions(certificate, extensions);
+                    let ext =
+                        ExtendedCommitCertificate::from_commit_certificate_and_extensions(certificate, extensions);
                     let height = ext.height.0;
                     if height > self.app.head() {
                         if let Err(halt) = self.commit(ext) {

@@ -30,7 +30,11 @@ impl BlockApp for FakeApp {
     }
     fn validate(&mut self, height: u64, proposer: &[u8; 32], block: &[u8]) -> Result<(), String> {
         let want = format!("h{height}:{}:", hex::encode(&proposer[..4]));
-        if block.starts_with(want.as_bytes()) { Ok(()) } else { Err(format!("not {want}")) }
+        if block.starts_with(want.as_bytes()) {
+            Ok(())
+        } else {
+            Err(format!("not {want}"))
+        }
     }
     fn commit(&mut self, height: u64, block: &[u8], certificate: &[u8]) -> Result<(), Halt> {
         let mut c = self.committed.lock().unwrap();
@@ -71,8 +75,11 @@ async fn four_validators_agree_on_every_height() {
     let target = 6;
     let deadline = Instant::now() + Duration::from_secs(120);
     while logs.iter().any(|l| l.lock().unwrap().len() < target) {
-        assert!(Instant::now() < deadline, "no agreement on {target} heights within 120 s: {:?}",
-            logs.iter().map(|l| l.lock().unwrap().len()).collect::<Vec<_>>());
+        assert!(
+            Instant::now() < deadline,
+            "no agreement on {target} heights within 120 s: {:?}",
+            logs.iter().map(|l| l.lock().unwrap().len()).collect::<Vec<_>>()
+        );
         for r in &running {
             assert!(!r.task.is_finished(), "a validator stopped");
         }

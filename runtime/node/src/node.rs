@@ -154,7 +154,10 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
         }
         Mode::Bft(bft) => {
             let (listener, engine) = consensus::link::start(&config.data_dir, bft)?;
-            println!("  replicated: consensus engine pid {}", engine.lock().expect("engine").as_ref().map_or(0, |c| c.id()));
+            println!(
+                "  replicated: consensus engine pid {}",
+                engine.lock().expect("engine").as_ref().map_or(0, |c| c.id())
+            );
             let (stop, e) = (stop.clone(), engine.clone());
             (std::thread::spawn(move || consensus::link::serve(app, listener, e, stop)), Some(engine))
         }

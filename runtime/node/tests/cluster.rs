@@ -3,9 +3,9 @@
 //! Needs PROCURA_VALIDATOR_BIN (scripts/cluster build); skipped without it.
 //! One test at a time (a lock), each bounded and cleaning up its processes.
 
-mod common;
 #[path = "common/cluster.rs"]
 mod cluster;
+mod common;
 
 use cluster::{validator_bin, Cluster};
 use common::*;

@@ -36,7 +36,10 @@ fn proposer_and_replica_commit_through_one_path_and_a_disagreeing_block_halts() 
     let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (mut a, mut b) = (app(a_dir.path(), true), app(b_dir.path(), false));
     let buyer = user(1);
-    submit(&a, call(&buyer, 0, "open_tender", borsh::to_vec(&(params(T0 + 10_000_000_000, T0 + 10_000_000_001),)).unwrap()));
+    submit(
+        &a,
+        call(&buyer, 0, "open_tender", borsh::to_vec(&(params(T0 + 10_000_000_000, T0 + 10_000_000_001),)).unwrap()),
+    );
     assert!(a.has_work());
     let block = a.propose(1).unwrap();
     assert_eq!(block.txs.len(), 1);
@@ -55,7 +58,10 @@ fn proposer_and_replica_commit_through_one_path_and_a_disagreeing_block_halts() 
     // that height is a halt.
     b.commit(&block).unwrap();
 
-    submit(&a, call(&buyer, 1, "open_tender", borsh::to_vec(&(params(T0 + 10_000_000_000, T0 + 10_000_000_001),)).unwrap()));
+    submit(
+        &a,
+        call(&buyer, 1, "open_tender", borsh::to_vec(&(params(T0 + 10_000_000_000, T0 + 10_000_000_001),)).unwrap()),
+    );
     let next = a.propose(2).unwrap();
     let mut forged = next.clone();
     forged.header.header.state_root = [9; 32];
@@ -63,8 +69,14 @@ fn proposer_and_replica_commit_through_one_path_and_a_disagreeing_block_halts() 
     let why = b.validate(2, &proposer, &forged).unwrap_err();
     assert!(why.contains("state root mismatch"), "{why}");
     let halt = b.commit(&forged).unwrap_err();
-    assert!(halt.to_string().contains("HALT at height 2") && halt.to_string().contains("does not re-execute"), "{halt}");
+    assert!(
+        halt.to_string().contains("HALT at height 2") && halt.to_string().contains("does not re-execute"),
+        "{halt}"
+    );
     assert_eq!(b.head(), 1, "nothing was committed");
     b.commit(&next).unwrap();
-    assert_eq!(root(&b), { a.commit(&next).unwrap(); root(&a) });
+    assert_eq!(root(&b), {
+        a.commit(&next).unwrap();
+        root(&a)
+    });
 }

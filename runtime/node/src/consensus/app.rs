@@ -57,7 +57,11 @@ impl NodeApp {
         let state = self.state.clone();
         let mut guard = state.lock().expect("node lock");
         let s = &mut *guard;
-        anyhow::ensure!(height == s.chain.head().height + 1, "asked to propose {height} on head {}", s.chain.head().height);
+        anyhow::ensure!(
+            height == s.chain.head().height + 1,
+            "asked to propose {height} on head {}",
+            s.chain.head().height
+        );
         let txs = s.mempool.peek(self.max_block_txs, s.chain.rules.block_gas_limit);
         let offered: Vec<Hash32> = txs.iter().map(|t| t.hash()).collect();
         let now = s.now();
@@ -78,13 +82,20 @@ impl NodeApp {
     pub fn validate(&mut self, height: u64, proposer: &[u8; 32], block: &Block) -> Result<(), String> {
         let h = &block.header.header;
         if h.height != height || &h.proposer != proposer {
-            return Err(format!("block {} by {} offered as height {height} by its round's proposer", h.height, hex::encode(h.proposer)));
+            return Err(format!(
+                "block {} by {} offered as height {height} by its round's proposer",
+                h.height,
+                hex::encode(h.proposer)
+            ));
         }
         let s = self.lock();
         // Block time is the proposer's; a validator refuses one too far
         // ahead of its own clock (a local judgement: commit never reads it).
         if h.timestamp > s.now().saturating_add(MAX_AHEAD_SECS) {
-            return Err(format!("block time {} is more than {MAX_AHEAD_SECS} s ahead of this validator's clock", h.timestamp));
+            return Err(format!(
+                "block time {} is more than {MAX_AHEAD_SECS} s ahead of this validator's clock",
+                h.timestamp
+            ));
         }
         let executed = s.chain.check(block, TxSignatures::Check).map_err(|e| e.to_string())?;
         drop(s);
@@ -115,16 +126,23 @@ impl NodeApp {
         if height <= head {
             // Already committed (a replayed decision): it must be the same block.
             let ours = s.chain.db.block(height).map_err(|e| halt(e.to_string()))?.map(|b| b.header.hash());
-            return if ours == Some(hash) { Ok(()) } else { Err(halt("decided a block other than the one committed here".into())) };
+            return if ours == Some(hash) {
+                Ok(())
+            } else {
+                Err(halt("decided a block other than the one committed here".into()))
+            };
         }
         let cached = self.executed.iter().position(|(h, _)| *h == hash).map(|i| self.executed.remove(i).1);
         let executed = match cached {
             Some(e) if block.header.header.prev_hash == s.chain.head().hash() => e,
             _ => s.chain.check(block, TxSignatures::Check).map_err(|e| {
-                halt(format!("the decided block does not re-execute to its header here ({e}); stopping rather than fork"))
+                halt(format!(
+                    "the decided block does not re-execute to its header here ({e}); stopping rather than fork"
+                ))
             })?,
         };
-        let applied = s.chain.commit(block, executed).map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
+        let applied =
+            s.chain.commit(block, executed).map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
         self.executed.clear();
         let included: BTreeSet<Hash32> = block.txs.iter().map(|t| t.hash()).collect();
         let chain = &s.chain;

@@ -44,7 +44,10 @@ pub fn start(data_dir: &Path, config: &BftConfig) -> anyhow::Result<(UnixListene
         cmd.arg("--byzantine");
     }
     let child = cmd.spawn().map_err(|e| {
-        anyhow::anyhow!("cannot start the consensus engine {} ({e}); build it with scripts/cluster build", bin.display())
+        anyhow::anyhow!(
+            "cannot start the consensus engine {} ({e}); build it with scripts/cluster build",
+            bin.display()
+        )
     })?;
     Ok((listener, Arc::new(Mutex::new(Some(child)))))
 }
@@ -60,7 +63,10 @@ pub fn stop_engine(engine: &Engine) {
 /// Answers the engine until it goes or the node stops. Returns the fault
 /// that ends the node: a halt, or the engine gone while the node runs.
 pub fn serve(mut app: NodeApp, listener: UnixListener, engine: Engine, stop: Arc<AtomicBool>) -> Option<anyhow::Error> {
-    listener.set_nonblocking(true).ok()?;
+    if let Err(e) = listener.set_nonblocking(true) {
+        stop.store(true, Ordering::SeqCst);
+        return Some(anyhow::anyhow!("consensus socket: {e}"));
+    }
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut stream = loop {
         match listener.accept() {
@@ -73,7 +79,10 @@ pub fn serve(mut app: NodeApp, listener: UnixListener, engine: Engine, stop: Arc
             Err(_) => std::thread::sleep(Duration::from_millis(20)),
         }
     };
-    stream.set_nonblocking(false).ok()?;
+    if let Err(e) = stream.set_nonblocking(false) {
+        stop.store(true, Ordering::SeqCst);
+        return Some(anyhow::anyhow!("consensus socket: {e}"));
+    }
     loop {
         let req: Request = match read_frame(&mut stream) {
             Ok(r) => r,
@@ -120,9 +129,8 @@ fn answer(app: &mut NodeApp, req: Request) -> (Response, Option<super::app::Halt
             Response::Validated(decode(&block).and_then(|b| app.validate(height, &proposer, &b)))
         }
         Request::Commit { height, block, certificate: _ } => {
-            let outcome = decode(&block)
-                .map_err(|reason| super::app::Halt { height, reason })
-                .and_then(|b| app.commit(&b));
+            let outcome =
+                decode(&block).map_err(|reason| super::app::Halt { height, reason }).and_then(|b| app.commit(&b));
             return match outcome {
                 Ok(()) => (Response::Committed(Ok(())), None),
                 Err(halt) => (Response::Committed(Err(halt.to_string())), Some(halt)),

@@ -15,9 +15,10 @@ pub fn run(mut app: NodeApp, stop: Arc<AtomicBool>, interval: Duration) -> Optio
             continue;
         }
         let height = app.head() + 1;
-        let outcome = app.propose(height).map_err(|e| e.context("cannot build the block")).and_then(|block| {
-            app.commit(&block).map_err(anyhow::Error::from)
-        });
+        let outcome = app
+            .propose(height)
+            .map_err(|e| e.context("cannot build the block"))
+            .and_then(|block| app.commit(&block).map_err(anyhow::Error::from));
         if let Err(e) = outcome {
             // A block that cannot be committed (disk full, read-only data
             // directory) stops the node loudly; the block's batch is atomic,

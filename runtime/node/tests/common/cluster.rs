@@ -39,7 +39,8 @@ fn ports_free(base: u16, n: usize) -> bool {
 
 /// `n` consecutive free ports at a random-ish base.
 fn free_base(n: usize) -> u16 {
-    let seed = std::process::id() as u64 ^ Instant::now().elapsed().as_nanos() as u64
+    let seed = std::process::id() as u64
+        ^ Instant::now().elapsed().as_nanos() as u64
         ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     let mut base = 20_000 + (seed % 20_000) as u16;
     while !ports_free(base, n) {
@@ -181,7 +182,11 @@ impl Cluster {
                     return v["height"].as_u64().unwrap();
                 }
             }
-            assert!(Instant::now() < deadline, "tx {hash} not committed on v{i} within {within:?}:\n{}", self.stderr(i));
+            assert!(
+                Instant::now() < deadline,
+                "tx {hash} not committed on v{i} within {within:?}:\n{}",
+                self.stderr(i)
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
