@@ -51,9 +51,10 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn four_validators_agree_on_every_height() {
-    let n = 4;
+/// Starts `n` engines over fake apps; `byzantine` (feature `byzantine`)
+/// makes one of them equivocate. Runs until every honest one committed
+/// `target` heights; returns what each honest one committed.
+async fn run_cluster(n: usize, target: usize, byzantine: Option<usize>) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
     let keys: Vec<_> = (0..n).map(dev_key).collect();
     let validators: Vec<[u8; 32]> = keys.iter().map(|k| k.verifying_key().to_bytes()).collect();
     let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
@@ -70,35 +71,56 @@ async fn four_validators_agree_on_every_height() {
             idle_block_ms: 0,
         };
         let app = FakeApp { me: validators[i], validators: validators.clone(), committed };
-        running.push(procura_consensus::start(dirs[i].path(), keys[i].clone(), &peers, app).await.unwrap());
+        let byz = byzantine == Some(i);
+        running.push(procura_consensus::start_with(dirs[i].path(), keys[i].clone(), &peers, app, byz).await.unwrap());
     }
-    let target = 6;
+    let honest: Vec<usize> = (0..n).filter(|i| byzantine != Some(*i)).collect();
     let deadline = Instant::now() + Duration::from_secs(120);
-    while logs.iter().any(|l| l.lock().unwrap().len() < target) {
+    while honest.iter().any(|i| logs[*i].lock().unwrap().len() < target) {
         assert!(
             Instant::now() < deadline,
             "no agreement on {target} heights within 120 s: {:?}",
             logs.iter().map(|l| l.lock().unwrap().len()).collect::<Vec<_>>()
         );
-        for r in &running {
-            assert!(!r.task.is_finished(), "a validator stopped");
+        for i in &honest {
+            assert!(!running[*i].task.is_finished(), "validator {i} stopped");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     for r in &running {
         r.stop();
     }
-    let first: Vec<Vec<u8>> = logs[0].lock().unwrap()[..target].iter().map(|b| b.0.clone()).collect();
+    honest.iter().map(|i| logs[*i].lock().unwrap()[..target].to_vec()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_validators_agree_on_every_height() {
+    let target = 6;
+    let logs = run_cluster(4, target, None).await;
+    let first: Vec<Vec<u8>> = logs[0].iter().map(|b| b.0.clone()).collect();
     for l in &logs[1..] {
-        let blocks: Vec<Vec<u8>> = l.lock().unwrap()[..target].iter().map(|b| b.0.clone()).collect();
+        let blocks: Vec<Vec<u8>> = l.iter().map(|b| b.0.clone()).collect();
         assert_eq!(blocks, first, "validators decided different blocks");
     }
     // Proposers rotate: more than one validator's blocks were decided.
     let proposers: std::collections::BTreeSet<_> = first.iter().map(|b| b[..12].to_vec()).collect();
     assert!(proposers.len() > 1, "one proposer decided every height");
     // Every certificate decodes and carries at least 3 of 4 signatures.
-    for (_, cert) in logs[0].lock().unwrap().iter().take(target) {
+    for (_, cert) in &logs[0] {
         let c = procura_consensus::codec::decode_certificate(cert).unwrap();
         assert!(c.commit_signatures.len() >= 3, "certificate with {} signatures", c.commit_signatures.len());
     }
+}
+
+/// One of four equivocates (conflicting proposals and votes at every step,
+/// Malachite's byzantine engine): the honest three still decide the same
+/// block at every height, and never the conflicting one.
+#[cfg(feature = "byzantine")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_equivocating_validator_does_not_split_the_honest_three() {
+    let logs = run_cluster(4, 6, Some(3)).await;
+    for l in &logs[1..] {
+        assert_eq!(l.iter().map(|b| &b.0).collect::<Vec<_>>(), logs[0].iter().map(|b| &b.0).collect::<Vec<_>>());
+    }
+    assert!(logs[0].iter().all(|b| !b.0.ends_with(b"-evil")), "a conflicting value was decided");
 }
