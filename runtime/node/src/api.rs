@@ -149,7 +149,11 @@ async fn head(State(s): State<ApiState>) -> Json<Value> {
     Json(s.head.read().expect("head lock").clone())
 }
 
-async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn submit_tx(
+    State(s): State<Shared>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
     let bytes = wire::parse_submit(&body)?;
     let mut s = lock(&s);
     let NodeState { chain, mempool, .. } = &mut *s;
@@ -160,6 +164,11 @@ async fn submit_tx(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, 
         ApiError(status, e.to_string())
     })?;
     s.publish_head();
+    if let Some(forward) = &s.forward {
+        if !headers.contains_key(crate::consensus::forward::FORWARDED_HEADER) {
+            forward.forward(&body);
+        }
+    }
     Ok(Json(json!({ "hash": hex::encode(hash) })))
 }
 

@@ -1,8 +1,9 @@
-//! The node's chain: opens (or creates from genesis) the database, produces
-//! blocks from transactions, and applies blocks produced elsewhere by
-//! re-executing them. Every path commits through `commit`, one atomic batch.
+//! The node's chain: opens (or creates from genesis) the database, builds
+//! blocks from transactions (`build`), checks blocks built elsewhere by
+//! re-executing them (`check`), and commits either through `commit`, one
+//! atomic batch. `produce` = build + commit; `apply` = check + commit.
 
-use crate::executor::{load, BlockContext, Executor, PendingState};
+use crate::executor::{load, BlockContext, Executed, Executor, PendingState};
 use crate::genesis::{contract_path, GenesisConfig, GOVERNANCE_CONTRACT};
 use ed25519_dalek::SigningKey;
 use procura_chain::block::{receipts_root, tx_root};
@@ -130,12 +131,30 @@ impl Chain {
     /// [`Chain::produce`]; with [`TxSignatures::Verified`] the caller vouches
     /// that every signature was verified already (the mempool does at
     /// admission), so the proposer does not verify each one twice.
+    /// [`Chain::build`] then [`Chain::commit`].
     pub fn produce_with(
         &mut self,
         txs: Vec<SignedTransaction>,
         wall_clock: u64,
         signatures: TxSignatures,
     ) -> anyhow::Result<(Block, Vec<Receipt>)> {
+        let (block, executed) = self.build(txs, wall_clock, signatures)?;
+        let (execute, state_update) = (executed.execute_time, executed.state_time);
+        let commit_started = std::time::Instant::now();
+        let applied = self.commit(&block, executed)?;
+        self.last_timings = ProduceTimings { execute, state_update, commit: commit_started.elapsed() };
+        Ok((block, applied.receipts))
+    }
+
+    /// The proposer's half: executes `txs` on top of the head and signs the
+    /// block; commits nothing. Inadmissible transactions (and those past
+    /// the gas limit) are left out, as every validator would refuse them.
+    pub fn build(
+        &self,
+        txs: Vec<SignedTransaction>,
+        wall_clock: u64,
+        signatures: TxSignatures,
+    ) -> anyhow::Result<(Block, Executed)> {
         let key = self.key.as_ref().ok_or_else(|| anyhow::anyhow!("this node has no proposer key"))?;
         // Block production follows the validator set in state: a key that
         // governance removed stops producing.
@@ -170,16 +189,7 @@ impl Chain {
             state_root: executed.update.root,
             receipts_root: receipts_root(&executed.receipts),
         };
-        let block = Block { header: header.sign(key), txs };
-        let commit_started = std::time::Instant::now();
-        self.db.commit_block(BlockCommit { block: &block, receipts: &executed.receipts, state: &executed.update })?;
-        self.last_timings = ProduceTimings {
-            execute: executed.execute_time,
-            state_update: executed.state_time,
-            commit: commit_started.elapsed(),
-        };
-        self.head = block.header.header.clone();
-        Ok((block, executed.receipts))
+        Ok((Block { header: header.sign(key), txs }, executed))
     }
 
     /// Checks and re-executes a block from another node; commits it only if
@@ -190,8 +200,17 @@ impl Chain {
 
     /// [`Chain::apply`], also returning the plain state keys the block wrote;
     /// with [`TxSignatures::Verified`] the caller vouches that it verified
-    /// every transaction signature of `block` itself.
+    /// every transaction signature of `block` itself. [`Chain::check`] then
+    /// [`Chain::commit`].
     pub fn apply_with(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
+        let executed = self.check(block, signatures)?;
+        Ok(self.commit(block, executed)?)
+    }
+
+    /// The validator's half: checks a block against the head (linkage,
+    /// proposer, gas, admission of every transaction), re-executes it and
+    /// compares every root with its header. Commits nothing.
+    pub fn check(&self, block: &Block, signatures: TxSignatures) -> Result<Executed, ApplyError> {
         block.check_against_parent(&self.head)?;
         let h = &block.header.header;
         if !self.validators()?.contains(&h.proposer) {
@@ -234,9 +253,22 @@ impl Chain {
         };
         check("state", &h.state_root, &executed.update.root)?;
         check("receipts", &h.receipts_root, &receipts_root(&executed.receipts))?;
-        self.db
-            .commit_block(BlockCommit { block, receipts: &executed.receipts, state: &executed.update })
-            .map_err(anyhow::Error::from)?;
+        Ok(executed)
+    }
+
+    /// The one commit path, for produced, applied and consensus-decided
+    /// blocks alike: block, receipts and state in one atomic batch.
+    /// `executed` must come from [`Chain::build`] or [`Chain::check`] of this
+    /// block on the current head.
+    pub fn commit(&mut self, block: &Block, executed: Executed) -> anyhow::Result<Applied> {
+        let h = &block.header.header;
+        anyhow::ensure!(
+            h.height == self.head.height + 1 && h.prev_hash == self.head.hash(),
+            "block {} does not extend the head {} it was executed on",
+            h.height,
+            self.head.height
+        );
+        self.db.commit_block(BlockCommit { block, receipts: &executed.receipts, state: &executed.update })?;
         self.head = h.clone();
         Ok(Applied { receipts: executed.receipts, written: executed.update.latest.into_keys().collect() })
     }

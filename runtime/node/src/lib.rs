@@ -3,6 +3,8 @@
 //! - [`executor`]: runs a block's transactions in order (proposer and
 //!   validators alike) and produces receipts and the state update.
 //! - [`chain`]: the database-backed chain: genesis, produce, apply.
+//! - [`cluster`]: `procura node --config` files and `procura cluster init`.
+//! - [`consensus`]: block ordering, solo or replicated (BFT), through one seam.
 //! - [`mempool`], [`api`] (HTTP JSON), [`node`] (the process), [`genesis`].
 //! - [`audit`]: re-execute and check a whole chain from genesis.
 //! - [`export`]: the portable chain file (export, import).
@@ -14,6 +16,8 @@ pub mod api;
 pub mod audit;
 pub mod bench;
 pub mod chain;
+pub mod cluster;
+pub mod consensus;
 pub mod executor;
 pub mod export;
 pub mod genesis;

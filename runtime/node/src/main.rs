@@ -102,10 +102,35 @@ enum Command {
         #[arg(long, default_value = "artifacts/contracts")]
         contracts: PathBuf,
     },
+    /// Replicated validators on one machine (scripts/cluster).
+    Cluster {
+        #[command(subcommand)]
+        command: ClusterCommand,
+    },
     /// Open Contracting Data Standard: replay published tenders, export ours.
     Ocds {
         #[command(subcommand)]
         command: OcdsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClusterCommand {
+    /// Write keys, one genesis and a `procura node --config` file per
+    /// validator for a loopback cluster.
+    Init {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 4)]
+        validators: usize,
+        /// Validator i's HTTP API listens on API_PORT + i.
+        #[arg(long, default_value_t = 8700)]
+        api_port: u16,
+        /// Validator i's consensus (libp2p) port is P2P_PORT + i.
+        #[arg(long, default_value_t = 27000)]
+        p2p_port: u16,
+        #[arg(long, default_value = "artifacts/contracts")]
+        contracts: PathBuf,
     },
 }
 
@@ -248,6 +273,11 @@ struct NodeArgs {
     /// Single-validator development chain with the bundled contracts.
     #[arg(long)]
     dev: bool,
+    /// A validator of a replicated chain (Tendermint BFT): data directory,
+    /// API address, genesis, key and consensus peers from FILE (see
+    /// `procura cluster init`).
+    #[arg(long, conflicts_with_all = ["dev", "genesis", "key", "data", "listen"])]
+    config: Option<PathBuf>,
     /// Data directory (database, module cache, dev key and genesis).
     #[arg(long, default_value = ".procura")]
     data: PathBuf,
@@ -322,6 +352,11 @@ fn real_main() -> anyhow::Result<()> {
             println!("{}", procura_node::bench::report::markdown(&report));
             procura_node::bench::write(&report, &out)?;
             println!("wrote bench.md, bench.json and two SVG plots to {}", out.display());
+        }
+        Command::Cluster { command: ClusterCommand::Init { dir, validators, api_port, p2p_port, contracts } } => {
+            for path in procura_node::cluster::init(&dir, validators, api_port, p2p_port, &contracts)? {
+                println!("procura node --config {}", path.display());
+            }
         }
         Command::Load(args) => {
             let seed = args.seed.unwrap_or_else(|| {
@@ -464,9 +499,29 @@ fn print_key(key: &ed25519_dalek::SigningKey) {
     println!("public key {}\naccount    {}", hex::encode(pk), account_address(&pk));
 }
 
-fn run_node(args: NodeArgs) -> anyhow::Result<()> {
+fn run_node(mut args: NodeArgs) -> anyhow::Result<()> {
+    let mut mode = procura_node::consensus::Mode::Solo { interval: Duration::from_millis(args.block_interval_ms) };
+    let mut preset = None;
+    if let Some(path) = &args.config {
+        let c = procura_node::cluster::ValidatorConfig::load(path)?;
+        args.data = c.data.clone();
+        args.listen = c.listen;
+        if let Some(contracts) = &c.contracts {
+            args.contracts = contracts.clone();
+        }
+        mode = procura_node::consensus::Mode::Bft(procura_node::consensus::BftConfig {
+            consensus: c.consensus.clone(),
+            api_peers: c.api_peers.clone(),
+            key_file: c.key.clone(),
+            validator_bin: c.validator_bin.clone(),
+            byzantine: c.byzantine,
+        });
+        preset = Some((GenesisConfig::load(&c.genesis)?, keys::load(&c.key)?));
+    }
     std::fs::create_dir_all(&args.data)?;
-    let (genesis, key) = if args.dev {
+    let (genesis, key) = if let Some(preset) = preset {
+        preset
+    } else if args.dev {
         if args.genesis.is_some() || args.key.is_some() {
             bail!("--dev makes its own genesis and key; drop --genesis/--key or drop --dev");
         }
@@ -493,7 +548,7 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         genesis,
         contracts_dir: args.contracts,
         key,
-        block_interval: Duration::from_millis(args.block_interval_ms),
+        mode,
         max_block_txs: args.max_block_txs,
         web_dir: Some(args.web),
         dev_clock: args.dev_clock,

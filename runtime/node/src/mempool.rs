@@ -137,6 +137,49 @@ impl Mempool {
     }
 }
 
+impl Mempool {
+    /// The first transactions (up to `max`, within `gas_budget`) without
+    /// removing them: a proposal may not be decided, so they leave the pool
+    /// only when a block holding them commits ([`Mempool::remove_committed`]).
+    pub fn peek(&self, max: usize, gas_budget: u64) -> Vec<SignedTransaction> {
+        let mut gas = 0u64;
+        let mut out = Vec::new();
+        for (tx, _) in &self.queue {
+            if out.len() >= max || gas + tx.tx.gas_limit > gas_budget {
+                break;
+            }
+            gas += tx.tx.gas_limit;
+            out.push(tx.clone());
+        }
+        out
+    }
+
+    /// Drops the transactions in `gone` (committed, or refused by the
+    /// proposer) and those whose nonce the chain has passed (`next_nonce`:
+    /// the committed next nonce of an account), then recounts.
+    pub fn remove(&mut self, gone: &BTreeSet<Hash32>, next_nonce: impl Fn(&Address) -> u64) {
+        let queue = std::mem::take(&mut self.queue);
+        let mut committed_next: BTreeMap<Address, u64> = BTreeMap::new();
+        self.hashes.clear();
+        self.pending_nonces.clear();
+        self.per_account.clear();
+        self.bytes = 0;
+        for (tx, size) in queue {
+            let sender = tx.tx.sender();
+            let next = *committed_next.entry(sender).or_insert_with(|| next_nonce(&sender));
+            let hash = tx.hash();
+            if gone.contains(&hash) || tx.tx.nonce < next {
+                continue;
+            }
+            self.pending_nonces.insert(sender, tx.tx.nonce + 1);
+            *self.per_account.entry(sender).or_insert(0) += 1;
+            self.bytes += size;
+            self.hashes.insert(hash);
+            self.queue.push_back((tx, size));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +213,22 @@ mod tests {
         assert_eq!((pool.len(), pool.bytes()), (0, 0));
         pool.push(tx(1, 2), 100).unwrap();
         pool.push(tx(1, 3), 100).unwrap();
+    }
+
+    #[test]
+    fn peek_keeps_and_remove_drops_committed_and_stale() {
+        let mut pool = Mempool::new(MempoolLimits::default());
+        for n in 0..3 {
+            pool.push(tx(1, n), 10).unwrap();
+        }
+        pool.push(tx(2, 5), 10).unwrap();
+        assert_eq!(pool.peek(2, u64::MAX).len(), 2);
+        assert_eq!(pool.len(), 4);
+        let committed: BTreeSet<_> = [tx(1, 0).hash()].into();
+        // Account 2's chain nonce moved past 5 (its tx came in elsewhere).
+        let seed2 = tx(2, 0).tx.sender();
+        pool.remove(&committed, |a| if *a == seed2 { 6 } else { 1 });
+        assert_eq!(pool.len(), 2);
+        assert_eq!((pool.bytes(), pool.pending_nonces.get(&tx(1, 0).tx.sender())), (20, Some(&3)));
     }
 }

@@ -1,8 +1,10 @@
-//! Runs a node: the chain, the mempool, the block producer thread and the
-//! HTTP API, with a graceful stop on SIGINT/SIGTERM.
+//! Runs a node: the chain, the mempool, block ordering (`consensus`: solo
+//! producer or the replicated engine) and the HTTP API, with a graceful stop
+//! on SIGINT/SIGTERM.
 
 use crate::api;
-use crate::chain::{Chain, TxSignatures};
+use crate::chain::Chain;
+use crate::consensus::{self, forward::Forwarder, Mode, NodeApp};
 use crate::genesis::GenesisConfig;
 use crate::limits::ApiLimits;
 use crate::mempool::{Mempool, MempoolLimits};
@@ -31,6 +33,8 @@ pub struct NodeState {
     /// holds that lock while it executes a block, and a block of hostile
     /// transactions may run for seconds; liveness checks must not wait.
     pub head: Arc<RwLock<Value>>,
+    /// Replicated mode: submissions go on to the other validators.
+    pub forward: Option<Forwarder>,
 }
 
 impl NodeState {
@@ -61,7 +65,8 @@ pub struct NodeConfig {
     pub genesis: GenesisConfig,
     pub contracts_dir: PathBuf,
     pub key: SigningKey,
-    pub block_interval: Duration,
+    /// Solo (the node proposes and decides) or replicated (BFT).
+    pub mode: Mode,
     pub max_block_txs: usize,
     pub web_dir: Option<PathBuf>,
     pub dev_clock: bool,
@@ -71,51 +76,6 @@ pub struct NodeConfig {
 
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
-/// Produces a block from the mempool whenever it holds transactions.
-/// Returns the fault that stopped production, if one did.
-fn producer(
-    state: Arc<Mutex<NodeState>>,
-    stop: Arc<AtomicBool>,
-    interval: Duration,
-    max_txs: usize,
-) -> Option<anyhow::Error> {
-    while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(interval);
-        let mut s = state.lock().expect("node lock");
-        if s.mempool.is_empty() {
-            continue;
-        }
-        let budget = s.chain.rules.block_gas_limit;
-        let txs = s.mempool.take(max_txs, budget);
-        let count = txs.len();
-        let now = s.now();
-        // The mempool admitted each transaction, signature included.
-        let produced = s.chain.produce_with(txs, now, TxSignatures::Verified);
-        s.publish_head();
-        match produced {
-            Ok((block, receipts)) => {
-                let h = &block.header.header;
-                let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
-                println!("block {:>6}  {count:>5} txs  state root {}", h.height, hex::encode(&h.state_root[..8]));
-            }
-            Err(e) => {
-                // A block that cannot be committed (disk full, read-only data
-                // directory) stops the node loudly; the block's batch is
-                // atomic, so nothing partial is written and the database
-                // reopens at the previous block.
-                eprintln!("procura: cannot commit block {}: {e:#}; stopping the node", s.chain.head().height + 1);
-                stop.store(true, Ordering::SeqCst);
-                return Some(e.context(format!(
-                    "block production stopped at height {}: free disk space or make the data directory \
-                     writable, then restart the node (committed blocks are intact)",
-                    s.chain.head().height
-                )));
-            }
-        }
-    }
-    None
 }
 
 /// Fails early, with what to do, when the data directory cannot be written
@@ -179,13 +139,28 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
         web_dir: config.web_dir,
         clock: config.dev_clock.then_some(0),
         head: Arc::default(),
+        forward: match &config.mode {
+            Mode::Bft(b) if !b.api_peers.is_empty() => Some(Forwarder::start(b.api_peers.clone())),
+            _ => None,
+        },
     }));
     state.lock().expect("node lock").publish_head();
     let stop = Arc::new(AtomicBool::new(false));
-    let producer_thread = {
-        let (state, stop) = (state.clone(), stop.clone());
-        let (interval, max) = (config.block_interval, config.max_block_txs);
-        std::thread::spawn(move || producer(state, stop, interval, max))
+    let app = NodeApp::new(state.clone(), config.max_block_txs);
+    let (ordering_thread, engine) = match &config.mode {
+        Mode::Solo { interval } => {
+            let (stop, interval) = (stop.clone(), *interval);
+            (std::thread::spawn(move || consensus::solo::run(app, stop, interval)), None)
+        }
+        Mode::Bft(bft) => {
+            let (listener, engine) = consensus::link::start(&config.data_dir, bft)?;
+            println!(
+                "  replicated: consensus engine pid {}",
+                engine.lock().expect("engine").as_ref().map_or(0, |c| c.id())
+            );
+            let (stop, e) = (stop.clone(), engine.clone());
+            (std::thread::spawn(move || consensus::link::serve(app, listener, e, stop)), Some(engine))
+        }
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -198,7 +173,10 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal(stop.clone(), state.clone())).await?;
     // Let the producer finish (or skip) the block in progress, then exit.
     stop.store(true, Ordering::SeqCst);
-    let fault = producer_thread.join().unwrap_or_else(|_| Some(anyhow::anyhow!("the block producer panicked")));
+    if let Some(engine) = &engine {
+        consensus::link::stop_engine(engine);
+    }
+    let fault = ordering_thread.join().unwrap_or_else(|_| Some(anyhow::anyhow!("block ordering panicked")));
     let s = state.lock().expect("node lock");
     println!("procura node: stopped at height {}", s.chain.head().height);
     match fault {
