@@ -47,7 +47,13 @@ fn lock(s: &Shared) -> std::sync::MutexGuard<'_, NodeState> {
 /// `into_make_service_with_connect_info::<SocketAddr>()` so the rate limit
 /// knows each client's address.
 pub fn router(state: Shared, limits: ApiLimits) -> Router {
-    let limiter = Arc::new(RateLimiter::new(&limits));
+    router_with_peers(state, limits, Vec::new())
+}
+
+/// The API of a replicated validator: `peers` are the other validators'
+/// API hosts, whose forwarded submissions skip the per-IP rate limit.
+pub fn router_with_peers(state: Shared, limits: ApiLimits, peers: Vec<std::net::IpAddr>) -> Router {
+    let limiter = Arc::new(RateLimiter::with_peers(&limits, peers));
     let head_cell = state.lock().expect("node lock").head.clone();
     Router::new()
         .route("/v1/head", get(head))

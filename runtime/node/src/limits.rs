@@ -44,11 +44,30 @@ pub struct RateLimiter {
     rate: f64,
     burst: f64,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    /// The other validators' API hosts. A validator forwards every
+    /// transaction its own clients send, so one peer carries many clients'
+    /// traffic: its forwarded submissions are not counted against its IP
+    /// (each was already limited where its client sent it).
+    peers: Vec<IpAddr>,
 }
 
 impl RateLimiter {
     pub fn new(limits: &ApiLimits) -> Self {
-        RateLimiter { rate: limits.rate_per_sec, burst: limits.burst.max(1.0), buckets: Mutex::new(HashMap::new()) }
+        Self::with_peers(limits, Vec::new())
+    }
+
+    pub fn with_peers(limits: &ApiLimits, peers: Vec<IpAddr>) -> Self {
+        RateLimiter {
+            rate: limits.rate_per_sec,
+            burst: limits.burst.max(1.0),
+            buckets: Mutex::new(HashMap::new()),
+            peers,
+        }
+    }
+
+    /// A submission another validator forwarded, from that validator's host.
+    fn is_forwarded_by_peer(&self, ip: IpAddr, req: &Request) -> bool {
+        self.peers.contains(&ip) && req.headers().contains_key(crate::consensus::forward::FORWARDED_HEADER)
     }
 
     /// Takes a token for `ip`; `Err(seconds)` until the next one is due.
@@ -74,10 +93,11 @@ impl RateLimiter {
 }
 
 /// Middleware: refuses a client over its rate with 429 and `Retry-After`.
-/// Requests without a peer address (in-process routers) are not limited.
+/// Requests without a peer address (in-process routers) and submissions
+/// forwarded by a peer validator are not limited.
 pub async fn rate_limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    if let Some(ip) = peer {
+    if let Some(ip) = peer.filter(|ip| !limiter.is_forwarded_by_peer(*ip, &req)) {
         if let Err(wait) = limiter.take(ip, Instant::now()) {
             let secs = wait.ceil().max(1.0) as u64;
             let msg = format!(
@@ -123,6 +143,34 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn only_a_peer_validator_forwarding_skips_the_limit() {
+        let peer: IpAddr = "10.0.0.2".parse().unwrap();
+        let limiter = RateLimiter::with_peers(&ApiLimits::default(), vec![peer]);
+        let request = |forwarded: bool| {
+            let mut b = Request::builder();
+            if forwarded {
+                b = b.header(crate::consensus::forward::FORWARDED_HEADER, "1");
+            }
+            b.body(axum::body::Body::empty()).unwrap()
+        };
+        assert!(limiter.is_forwarded_by_peer(peer, &request(true)));
+        assert!(!limiter.is_forwarded_by_peer(peer, &request(false)), "the peer's own requests are limited");
+        let stranger: IpAddr = "10.0.0.9".parse().unwrap();
+        assert!(!limiter.is_forwarded_by_peer(stranger, &request(true)), "anyone can set the header");
+    }
+
+    #[test]
+    fn peer_hosts_are_the_api_urls_addresses() {
+        let hosts = crate::consensus::forward::peer_hosts(&[
+            "http://127.0.0.1:8701".into(),
+            "http://127.0.0.1:8702/".into(),
+            "http://10.1.2.3:80".into(),
+            "not a url".into(),
+        ]);
+        assert_eq!(hosts, vec!["10.1.2.3".parse::<IpAddr>().unwrap(), "127.0.0.1".parse().unwrap()]);
+    }
 
     #[test]
     fn the_bucket_allows_a_burst_then_the_rate() {

@@ -146,7 +146,10 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
     }));
     state.lock().expect("node lock").publish_head();
     let stop = Arc::new(AtomicBool::new(false));
-    let app = NodeApp::new(state.clone(), config.max_block_txs);
+    let mut app = NodeApp::new(state.clone(), config.max_block_txs);
+    if let Mode::Bft(b) = &config.mode {
+        app = app.with_budget(consensus::budget::BlockBudget::for_propose_timeout(b.propose_timeout()));
+    }
     let (ordering_thread, engine) = match &config.mode {
         Mode::Solo { interval } => {
             let (stop, interval) = (stop.clone(), *interval);
@@ -169,7 +172,12 @@ pub async fn run(config: NodeConfig) -> anyhow::Result<()> {
     if state.lock().expect("node lock").web_dir.is_some() {
         println!("  web app on  http://{}/", listener.local_addr()?);
     }
-    let app = api::router(state.clone(), config.api).into_make_service_with_connect_info::<SocketAddr>();
+    let peers = match &config.mode {
+        Mode::Bft(b) => consensus::forward::peer_hosts(&b.api_peers),
+        Mode::Solo { .. } => Vec::new(),
+    };
+    let app =
+        api::router_with_peers(state.clone(), config.api, peers).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal(stop.clone(), state.clone())).await?;
     // Let the producer finish (or skip) the block in progress, then exit.
     stop.store(true, Ordering::SeqCst);

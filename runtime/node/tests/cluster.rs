@@ -6,6 +6,8 @@
 #[path = "common/cluster.rs"]
 mod cluster;
 mod common;
+#[path = "common/netns.rs"]
+mod netns;
 
 use cluster::{validator_bin, Cluster};
 use common::*;
@@ -193,13 +195,57 @@ fn two_of_four_down_halts_finality_until_one_returns() {
     c.assert_same_chain(h);
 }
 
+/// 1 | 3 on a real network: each engine in its own network namespace,
+/// cabled to one switch; validator 3's cable is unplugged, then plugged
+/// back. The three keep finalising; the one alone decides nothing; after
+/// the heal it syncs and every height matches.
 #[test]
-fn an_isolated_validator_rejoins_without_divergence() {
+fn a_network_partition_one_three_heals_without_divergence() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(bin) = validator_bin() else { return };
+    let Some(net) = netns::Netns::create(4) else { return };
+    let mut c = Cluster::init(4, bin);
+    c.use_netns(&net);
+    for i in 0..4 {
+        c.spawn(i);
+    }
+    for i in 0..4 {
+        c.wait_up(i);
+    }
+    // Its engine runs inside its own namespace, not the host's.
+    let ns_of = |pid: String| std::fs::read_link(format!("/proc/{pid}/ns/net")).unwrap();
+    assert_ne!(ns_of(c.engine_pid(3).to_string()), ns_of("self".into()), "v3's engine is in the host's namespace");
+    c.wait_height(0, 2, Duration::from_secs(60));
+    net.cut(3);
+    // A decision already in flight may still reach it; then nothing.
+    std::thread::sleep(Duration::from_secs(2));
+    let alone = c.height(3).unwrap();
+    let before = c.height(0).unwrap();
+    let hash = c.post_tx(1, &simple_tx(75, 0));
+    let committed_at = c.wait_committed(1, &hash, Duration::from_secs(60));
+    c.wait_height(0, before.max(committed_at) + 3, Duration::from_secs(60));
+    let majority = c.height(0).unwrap();
+    assert_eq!(c.height(3).unwrap(), alone, "the validator cut off alone finalised a block");
+    net.heal(3);
+    let healed = Instant::now();
+    let h = c.max_height();
+    c.wait_height(3, h, Duration::from_secs(90));
+    eprintln!(
+        "partition 1 | 3: v3 stayed at height {alone} while the three went {before} -> {majority}; \
+         after the heal it reached {h} in {:.1} s",
+        healed.elapsed().as_secs_f64()
+    );
+    c.assert_same_chain(h);
+}
+
+/// A validator that freezes (SIGSTOP on its node and engine: a hung
+/// machine rather than a cut link) is left behind, then catches up.
+#[test]
+fn a_frozen_validator_rejoins_without_divergence() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let Some(bin) = validator_bin() else { return };
     let c = Cluster::start(4, bin);
     c.wait_height(0, 2, Duration::from_secs(60));
-    // 1 | 3: validator 3 (node and engine) stops answering anyone.
     c.signal(3, "-STOP");
     let before = c.height(0).unwrap();
     let hash = c.post_tx(1, &simple_tx(70, 0));
@@ -247,8 +293,9 @@ fn an_equivocating_validator_never_splits_the_honest_ones() {
 
 /// Throughput with 4 validators: 100 accounts each send N transactions
 /// (PROCURA_CLUSTER_TXS_PER_ACCOUNT, default 4), each account's to one
-/// validator (round robin over the four), timed from the first submission
-/// until the last is committed.
+/// validator (round robin over the four, one submitting thread per
+/// validator), timed from the first submission until the last one of
+/// every submitter is committed.
 #[test]
 fn throughput_with_four_validators() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -259,16 +306,25 @@ fn throughput_with_four_validators() {
     let c = Cluster::start(4, bin);
     c.wait_height(0, 1, Duration::from_secs(60));
     let start_height = c.max_height();
+    // Signed up front, so the clock times submission and the chain only.
+    let txs: Vec<Vec<SignedTransaction>> = (0..4)
+        .map(|v| {
+            (0..per_account)
+                .flat_map(|n| (100..200u8).filter(move |s| *s as usize % 4 == v).map(move |s| simple_tx(s, n)))
+                .collect()
+        })
+        .collect();
     let started = Instant::now();
-    let mut last = Vec::new();
-    for nonce in 0..per_account {
-        for seed in 100..200u8 {
-            let hash = c.post_tx(seed as usize % 4, &simple_tx(seed, nonce));
-            if nonce == per_account - 1 {
-                last.push((seed as usize % 4, hash));
-            }
-        }
-    }
+    // One submitter per validator, each in nonce order for its accounts.
+    let submit = |v: usize, txs: &[SignedTransaction]| -> Vec<(usize, String)> {
+        let sent: Vec<(usize, String)> = txs.iter().map(|tx| (v, c.post_tx(v, tx))).collect();
+        // Each account's last transaction: committed means all of its are.
+        sent.into_iter().zip(txs).filter(|(_, tx)| tx.tx.nonce == per_account - 1).map(|(h, _)| h).collect()
+    };
+    let last: Vec<(usize, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = txs.iter().enumerate().map(|(v, txs)| s.spawn(move || submit(v, txs))).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
     let submitted = started.elapsed();
     let mut top = 0;
     for (i, hash) in &last {

@@ -1,6 +1,7 @@
 //! [`NodeApp`]: propose, validate and commit over the node's chain and
 //! mempool — the seam both ordering modes use.
 
+use super::budget::BlockBudget;
 use crate::api;
 use crate::chain::TxSignatures;
 use crate::executor::Executed;
@@ -16,6 +17,9 @@ pub const MAX_AHEAD_SECS: u64 = 30;
 pub struct NodeApp {
     pub state: Arc<Mutex<NodeState>>,
     pub max_block_txs: usize,
+    /// Fewer transactions than `max_block_txs` when a block must fit a
+    /// propose timeout (replicated mode).
+    pub budget: BlockBudget,
     /// Executions of blocks built or validated on the current head, by block
     /// hash, so a decided block is not executed a second time.
     executed: Vec<(Hash32, Executed)>,
@@ -31,7 +35,12 @@ pub struct Halt {
 
 impl NodeApp {
     pub fn new(state: Arc<Mutex<NodeState>>, max_block_txs: usize) -> Self {
-        NodeApp { state, max_block_txs, executed: Vec::new() }
+        NodeApp { state, max_block_txs, budget: BlockBudget::unlimited(), executed: Vec::new() }
+    }
+
+    pub fn with_budget(mut self, budget: BlockBudget) -> Self {
+        self.budget = budget;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, NodeState> {
@@ -62,11 +71,13 @@ impl NodeApp {
             "asked to propose {height} on head {}",
             s.chain.head().height
         );
-        let txs = s.mempool.peek(self.max_block_txs, s.chain.rules.block_gas_limit);
+        let txs = s.mempool.peek(self.budget.txs(self.max_block_txs), s.chain.rules.block_gas_limit);
         let offered: Vec<Hash32> = txs.iter().map(|t| t.hash()).collect();
         let now = s.now();
+        let started = std::time::Instant::now();
         // The mempool admitted each transaction, signature included.
         let (block, executed) = s.chain.build(txs, now, TxSignatures::Verified)?;
+        self.budget.observe(block.txs.len(), started.elapsed());
         let kept: BTreeSet<Hash32> = block.txs.iter().map(|t| t.hash()).collect();
         let refused: BTreeSet<Hash32> = offered.into_iter().filter(|h| !kept.contains(h)).collect();
         if !refused.is_empty() {
@@ -97,8 +108,11 @@ impl NodeApp {
                 h.timestamp
             ));
         }
+        let started = std::time::Instant::now();
         let executed = s.chain.check(block, TxSignatures::Check).map_err(|e| e.to_string())?;
+        let took = started.elapsed();
         drop(s);
+        self.budget.observe(block.txs.len(), took);
         self.remember(block.header.hash(), executed);
         Ok(())
     }

@@ -42,3 +42,21 @@ impl Forwarder {
         let _ = self.queue.try_send(body.to_vec());
     }
 }
+
+/// The IP addresses the peers' API URLs (`http://host:port`) resolve to.
+/// A peer whose host does not resolve is left out (its forwarded
+/// submissions are then rate-limited like any client's).
+pub fn peer_hosts(api_peers: &[String]) -> Vec<std::net::IpAddr> {
+    use std::net::ToSocketAddrs;
+    let mut hosts: Vec<std::net::IpAddr> = api_peers
+        .iter()
+        .filter_map(|url| {
+            let authority = url.split("://").nth(1).unwrap_or(url).split('/').next()?;
+            Some(authority.to_socket_addrs().ok()?.map(|a| a.ip()).collect::<Vec<_>>())
+        })
+        .flatten()
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}

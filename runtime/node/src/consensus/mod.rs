@@ -15,6 +15,7 @@
 //!   validators' mempools, so whichever of them proposes can include it.
 
 pub mod app;
+pub mod budget;
 pub mod forward;
 pub mod link;
 pub mod solo;
@@ -46,4 +47,12 @@ pub struct BftConfig {
     pub validator_bin: Option<PathBuf>,
     /// Tests only: an equivocating validator (engine built with `byzantine`).
     pub byzantine: bool,
+}
+
+impl BftConfig {
+    /// The engine's propose timeout (its default when the config has none).
+    pub fn propose_timeout(&self) -> std::time::Duration {
+        let ms = self.consensus.get("propose_timeout_ms").and_then(|v| v.as_u64()).unwrap_or(3000);
+        std::time::Duration::from_millis(ms)
+    }
 }

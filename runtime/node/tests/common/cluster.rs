@@ -99,6 +99,23 @@ impl Cluster {
         std::fs::write(&path, c.to_string()).unwrap();
     }
 
+    /// Moves every engine into its own network namespace of `net`: each
+    /// listens on its namespace's address and dials the others' there.
+    pub fn use_netns(&self, net: &crate::netns::Netns) {
+        // Each engine has its own address, so all can use one port.
+        let addr = |i: usize| format!("{}:26656", net.addr(i));
+        for i in 0..self.n {
+            let path = self.config(i);
+            let mut c: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            c["consensus"]["listen"] = addr(i).into();
+            let peers: Vec<Value> = (0..self.n).filter(|j| *j != i).map(|j| addr(j).into()).collect();
+            c["consensus"]["peers"] = peers.into();
+            let wrapper = net.engine_wrapper(i, &self.validator_bin, self.dir.path());
+            c["validator_bin"] = wrapper.to_string_lossy().into_owned().into();
+            std::fs::write(&path, c.to_string()).unwrap();
+        }
+    }
+
     /// Starts validator `i` (its node, which starts its engine).
     pub fn spawn(&mut self, i: usize) {
         let log = |ext: &str| {
@@ -133,15 +150,24 @@ impl Cluster {
         serde_json::from_str(&resp.body_mut().read_to_string().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
     }
 
+    /// Submits `tx` to validator `i`, as a polite client: over the node's
+    /// rate limit (429), it waits the `Retry-After` it is given and resends.
     pub fn post_tx(&self, i: usize, tx: &procura_chain::SignedTransaction) -> String {
         let body = serde_json::json!({ "tx": hex::encode(borsh::to_vec(tx).unwrap()) }).to_string();
-        let mut resp = ureq::post(&format!("{}/v1/tx", self.url(i)))
-            .config()
-            .http_status_as_error(false)
-            .build()
-            .content_type("application/json")
-            .send(body.as_bytes())
-            .unwrap();
+        let mut resp = loop {
+            let resp = ureq::post(&format!("{}/v1/tx", self.url(i)))
+                .config()
+                .http_status_as_error(false)
+                .build()
+                .content_type("application/json")
+                .send(body.as_bytes())
+                .unwrap();
+            if resp.status().as_u16() != 429 {
+                break resp;
+            }
+            let wait = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(1);
+            std::thread::sleep(Duration::from_secs(wait));
+        };
         let text = resp.body_mut().read_to_string().unwrap();
         assert_eq!(resp.status().as_u16(), 200, "submit to v{i}: {text}");
         serde_json::from_str::<Value>(&text).unwrap()["hash"].as_str().unwrap().to_string()
@@ -167,7 +193,7 @@ impl Cluster {
     pub fn wait_height(&self, i: usize, h: u64, within: Duration) {
         let deadline = Instant::now() + within;
         while self.height(i).unwrap_or(0) < h {
-            assert!(Instant::now() < deadline, "v{i} did not reach height {h} within {within:?}:\n{}", self.stderr(i));
+            assert!(Instant::now() < deadline, "v{i} did not reach height {h} within {within:?}:\n{}", self.logs());
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -182,11 +208,7 @@ impl Cluster {
                     return v["height"].as_u64().unwrap();
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "tx {hash} not committed on v{i} within {within:?}:\n{}",
-                self.stderr(i)
-            );
+            assert!(Instant::now() < deadline, "tx {hash} not committed on v{i} within {within:?}:\n{}", self.logs());
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -242,6 +264,16 @@ impl Cluster {
         let text = std::fs::read_to_string(self.dir.path().join(format!("v{i}.err"))).unwrap_or_default();
         let tail: Vec<&str> = text.lines().rev().take(30).collect();
         tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
+    /// Every validator's height and log tail: what a stalled test shows.
+    pub fn logs(&self) -> String {
+        (0..self.n)
+            .map(|i| {
+                let state = if self.nodes[i].is_some() { "running" } else { "stopped" };
+                format!("--- v{i} ({state}, height {:?}):\n{}\n", self.height(i), self.stderr(i))
+            })
+            .collect()
     }
 
     pub fn key(&self, i: usize) -> ed25519_dalek::SigningKey {
