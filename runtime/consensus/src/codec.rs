@@ -91,30 +91,43 @@ struct ResponseWire {
     values: Vec<DecidedWire>,
 }
 
+fn decided_wire(value_bytes: Vec<u8>, c: &ExtendedCommitCertificate<Ctx>) -> DecidedWire {
+    DecidedWire {
+        value_bytes,
+        height: c.height,
+        round: c.round,
+        value_id: c.value_id,
+        sigs: c
+            .commit_signatures
+            .iter()
+            .map(|s| CommitSigWire {
+                address: s.address,
+                signature: s.signature.clone(),
+                extension: s.extension.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn from_decided_wire(d: DecidedWire) -> (Vec<u8>, ExtendedCommitCertificate<Ctx>) {
+    let certificate = ExtendedCommitCertificate {
+        height: d.height,
+        round: d.round,
+        value_id: d.value_id,
+        commit_signatures: d
+            .sigs
+            .into_iter()
+            .map(|s| ExtendedCommitSignature::new(s.address, s.signature, s.extension))
+            .collect(),
+    };
+    (d.value_bytes, certificate)
+}
+
 fn to_wire(r: &Response<Ctx>) -> ResponseWire {
     let Response::ValueResponse(vr) = r;
     ResponseWire {
         start_height: vr.start_height,
-        values: vr
-            .values
-            .iter()
-            .map(|d| DecidedWire {
-                value_bytes: d.value_bytes.to_vec(),
-                height: d.certificate.height,
-                round: d.certificate.round,
-                value_id: d.certificate.value_id,
-                sigs: d
-                    .certificate
-                    .commit_signatures
-                    .iter()
-                    .map(|s| CommitSigWire {
-                        address: s.address,
-                        signature: s.signature.clone(),
-                        extension: s.extension.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        values: vr.values.iter().map(|d| decided_wire(d.value_bytes.to_vec(), &d.certificate)).collect(),
     }
 }
 
@@ -126,17 +139,8 @@ impl Codec<Response<Ctx>> for BorshCodec {
             .values
             .into_iter()
             .map(|d| {
-                let certificate = ExtendedCommitCertificate {
-                    height: d.height,
-                    round: d.round,
-                    value_id: d.value_id,
-                    commit_signatures: d
-                        .sigs
-                        .into_iter()
-                        .map(|s| ExtendedCommitSignature::new(s.address, s.signature, s.extension))
-                        .collect(),
-                };
-                RawDecidedValue::new(Bytes::from(d.value_bytes), certificate)
+                let (value_bytes, certificate) = from_decided_wire(d);
+                RawDecidedValue::new(Bytes::from(value_bytes), certificate)
             })
             .collect();
         Ok(Response::ValueResponse(ValueResponse::new(w.start_height, values)))
@@ -155,22 +159,7 @@ impl HasEncodedLen<Response<Ctx>> for BorshCodec {
 /// A commit certificate as stored beside each decided block (`store.rs`)
 /// and handed to the node: the decided round, value id and 2f+1 signatures.
 pub fn encode_certificate(c: &ExtendedCommitCertificate<Ctx>) -> Vec<u8> {
-    let w = DecidedWire {
-        value_bytes: Vec::new(),
-        height: c.height,
-        round: c.round,
-        value_id: c.value_id,
-        sigs: c
-            .commit_signatures
-            .iter()
-            .map(|s| CommitSigWire {
-                address: s.address,
-                signature: s.signature.clone(),
-                extension: s.extension.clone(),
-            })
-            .collect(),
-    };
-    borsh::to_vec(&(CERT_VERSION, w)).expect("encodes")
+    borsh::to_vec(&(CERT_VERSION, decided_wire(Vec::new(), c))).expect("encodes")
 }
 
 pub fn decode_certificate(bytes: &[u8]) -> io::Result<ExtendedCommitCertificate<Ctx>> {
@@ -178,16 +167,57 @@ pub fn decode_certificate(bytes: &[u8]) -> io::Result<ExtendedCommitCertificate<
     if version != CERT_VERSION {
         return Err(io::Error::other(format!("certificate encoding version {version}, expected {CERT_VERSION}")));
     }
-    Ok(ExtendedCommitCertificate {
-        height: d.height,
-        round: d.round,
-        value_id: d.value_id,
-        commit_signatures: d
-            .sigs
-            .into_iter()
-            .map(|s| ExtendedCommitSignature::new(s.address, s.signature, s.extension))
-            .collect(),
-    })
+    Ok(from_decided_wire(d).1)
 }
 
 const CERT_VERSION: u8 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn certificate() -> ExtendedCommitCertificate<Ctx> {
+        ExtendedCommitCertificate {
+            height: Height(7),
+            round: Round::new(2),
+            value_id: ValueId([5; 32]),
+            commit_signatures: (0..3u8)
+                .map(|i| ExtendedCommitSignature::new(Address([i; 32]), Sig([i + 10; 64]), None))
+                .collect(),
+        }
+    }
+
+    fn same(a: &ExtendedCommitCertificate<Ctx>, b: &ExtendedCommitCertificate<Ctx>) -> bool {
+        let sigs = |c: &ExtendedCommitCertificate<Ctx>| {
+            c.commit_signatures.iter().map(|s| (s.address, s.signature.clone())).collect::<Vec<_>>()
+        };
+        (a.height, a.round, a.value_id) == (b.height, b.round, b.value_id) && sigs(a) == sigs(b)
+    }
+
+    #[test]
+    fn a_stored_certificate_decodes_to_itself_and_other_versions_are_refused() {
+        let c = certificate();
+        let bytes = encode_certificate(&c);
+        assert!(same(&decode_certificate(&bytes).unwrap(), &c));
+        let mut other = bytes.clone();
+        other[0] = CERT_VERSION + 1;
+        let e = decode_certificate(&other).unwrap_err();
+        assert!(e.to_string().contains("version"), "{e}");
+        assert!(decode_certificate(&bytes[..bytes.len() - 1]).is_err(), "a truncated certificate decodes");
+    }
+
+    #[test]
+    fn a_sync_response_round_trips_with_its_length() {
+        let r = Response::ValueResponse(ValueResponse::new(
+            Height(7),
+            vec![RawDecidedValue::new(Bytes::from_static(b"block"), certificate())],
+        ));
+        let bytes = BorshCodec.encode(&r).unwrap();
+        assert_eq!(BorshCodec.encoded_len(&r).unwrap(), bytes.len());
+        let Response::ValueResponse(back) = BorshCodec.decode(bytes).unwrap();
+        assert_eq!(back.start_height, Height(7));
+        assert_eq!(back.values.len(), 1);
+        assert_eq!(&back.values[0].value_bytes[..], b"block");
+        assert!(same(&back.values[0].certificate, &certificate()));
+    }
+}

@@ -12,7 +12,7 @@ mod netns;
 use cluster::{validator_bin, Cluster};
 use common::*;
 use ed25519_dalek::SigningKey;
-use procura_chain::{Action, SignedTransaction, Transaction};
+use procura_chain::SignedTransaction;
 use sealed_bid::TenderParams;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -20,14 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn call_on(key: &SigningKey, nonce: u64, method: &str, args: Vec<u8>) -> SignedTransaction {
-    Transaction {
-        chain_id: "procura-cluster".into(),
-        signer: key.verifying_key().to_bytes(),
-        nonce,
-        gas_limit: 5_000_000,
-        action: Action::Call { contract: sealed_bid_address(), method: method.into(), args },
-    }
-    .sign(key)
+    call_on_chain("procura-cluster", key, nonce, method, args)
 }
 
 /// A transaction that succeeds: `user(seed)` opens a tender far ahead.

@@ -36,8 +36,13 @@ pub fn user(seed: u8) -> SigningKey {
 }
 
 pub fn call(key: &SigningKey, nonce: u64, method: &str, args: Vec<u8>) -> SignedTransaction {
+    call_on_chain("procura-dev", key, nonce, method, args)
+}
+
+/// A sealed-bid call signed for `chain_id`.
+pub fn call_on_chain(chain_id: &str, key: &SigningKey, nonce: u64, method: &str, args: Vec<u8>) -> SignedTransaction {
     Transaction {
-        chain_id: "procura-dev".into(),
+        chain_id: chain_id.into(),
         signer: key.verifying_key().to_bytes(),
         nonce,
         gas_limit: 5_000_000,
