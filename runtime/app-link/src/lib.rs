@@ -21,8 +21,9 @@ pub enum Request {
     HasWork,
     /// Build (execute, sign, do not commit) the block at `height`.
     Propose { height: u64 },
-    /// Check and re-execute a proposed block (do not commit).
-    Validate { height: u64, proposer: [u8; 32], block: Vec<u8> },
+    /// Check and re-execute a proposed block (do not commit). `builder`:
+    /// the validator that must have built it, `None` for a re-proposal.
+    Validate { height: u64, builder: Option<[u8; 32]>, block: Vec<u8> },
     /// Commit a decided block with its encoded commit certificate.
     Commit { height: u64, block: Vec<u8>, certificate: Vec<u8> },
     /// A committed block's bytes (for peers catching up).
@@ -72,7 +73,7 @@ mod tests {
     #[test]
     fn frames_round_trip() {
         let mut buf = Vec::new();
-        let req = Request::Validate { height: 7, proposer: [3; 32], block: vec![1, 2, 3] };
+        let req = Request::Validate { height: 7, builder: Some([3; 32]), block: vec![1, 2, 3] };
         write_frame(&mut buf, &req).unwrap();
         write_frame(&mut buf, &Response::Committed(Err("root mismatch".into()))).unwrap();
         let mut r = &buf[..];

@@ -28,9 +28,12 @@ pub trait BlockApp: Send + Sync + 'static {
     /// top of the head from the proposer's mempool.
     fn propose(&mut self, height: u64) -> anyhow::Result<Vec<u8>>;
 
-    /// Whether `block` is a valid block at `height` by `proposer`, re-executed
-    /// on top of the head (not committed). `Err` explains a refusal.
-    fn validate(&mut self, height: u64, proposer: &[u8; 32], block: &[u8]) -> Result<(), String>;
+    /// Whether `block` is a valid block at `height`, re-executed on top of
+    /// the head (not committed). `builder`: the validator that must have
+    /// built it (the round's proposer), or `None` for a re-proposal of an
+    /// earlier round's value, which any validator may have built.
+    /// `Err` explains a refusal.
+    fn validate(&mut self, height: u64, builder: Option<&[u8; 32]>, block: &[u8]) -> Result<(), String>;
 
     /// Commits a decided block: the same path for every validator and for
     /// synced blocks. `certificate` is the encoded commit certificate.

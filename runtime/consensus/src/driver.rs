@@ -217,14 +217,22 @@ impl<A: BlockApp> Driver<A> {
     }
 
     fn verdict(&mut self, part: &ProposalPart) -> ProposedValue<Ctx> {
-        let (height, proposer, bytes) = (part.height.0, part.proposer.0, &part.value.bytes);
-        let validity = match blocking(|| self.app.validate(height, &proposer, bytes)) {
+        let (height, bytes) = (part.height.0, &part.value.bytes);
+        // Validity belongs to the value: one judged before at this height
+        // keeps its verdict (the engine requires that the app never change
+        // its mind, and it saves a re-execution).
+        let known = self.pending.iter().find(|p| p.height == part.height && p.value == part.value).map(|p| p.validity);
+        // A re-proposal (valid_round set) carries the block an earlier
+        // round's proposer built: any validator may be its builder, not
+        // only this round's proposer.
+        let builder = (part.valid_round == Round::Nil).then_some(part.proposer.0);
+        let validity = known.unwrap_or_else(|| match blocking(|| self.app.validate(height, builder.as_ref(), bytes)) {
             Ok(()) => Validity::Valid,
             Err(why) => {
                 warn!(height, proposer = %part.proposer, "invalid proposal: {why}");
                 Validity::Invalid
             }
-        };
+        });
         ProposedValue {
             height: part.height,
             round: part.round,

@@ -62,8 +62,8 @@ impl BlockApp for RemoteApp {
             r => unexpected(r),
         }
     }
-    fn validate(&mut self, height: u64, proposer: &[u8; 32], block: &[u8]) -> Result<(), String> {
-        match self.call(&Request::Validate { height, proposer: *proposer, block: block.to_vec() }) {
+    fn validate(&mut self, height: u64, builder: Option<&[u8; 32]>, block: &[u8]) -> Result<(), String> {
+        match self.call(&Request::Validate { height, builder: builder.copied(), block: block.to_vec() }) {
             Response::Validated(r) => r,
             r => unexpected(r),
         }

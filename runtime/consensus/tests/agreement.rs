@@ -28,8 +28,11 @@ impl BlockApp for FakeApp {
     fn propose(&mut self, height: u64) -> anyhow::Result<Vec<u8>> {
         Ok(format!("h{height}:{}:payload", hex::encode(&self.me[..4])).into_bytes())
     }
-    fn validate(&mut self, height: u64, proposer: &[u8; 32], block: &[u8]) -> Result<(), String> {
-        let want = format!("h{height}:{}:", hex::encode(&proposer[..4]));
+    fn validate(&mut self, height: u64, builder: Option<&[u8; 32]>, block: &[u8]) -> Result<(), String> {
+        let want = match builder {
+            Some(b) => format!("h{height}:{}:", hex::encode(&b[..4])),
+            None => format!("h{height}:"),
+        };
         if block.starts_with(want.as_bytes()) {
             Ok(())
         } else {

@@ -46,8 +46,11 @@ fn proposer_and_replica_commit_through_one_path_and_a_disagreeing_block_halts() 
     // Proposed, not decided: the transaction is still pending.
     assert!(a.has_work() && a.head() == 0);
     let proposer = block.header.header.proposer;
-    b.validate(1, &proposer, &block).unwrap();
-    assert!(b.validate(1, &user(9).verifying_key().to_bytes(), &block).is_err(), "wrong proposer accepted");
+    b.validate(1, Some(&proposer), &block).unwrap();
+    assert!(b.validate(1, Some(&user(9).verifying_key().to_bytes()), &block).is_err(), "wrong proposer accepted");
+    // Re-proposed in a later round by another validator: the builder is
+    // not that round's proposer, and the block is still valid.
+    b.validate(1, None, &block).unwrap();
     a.commit(&block).unwrap();
     b.commit(&block).unwrap();
     assert!(!a.has_work(), "the committed transaction left the mempool");
@@ -66,7 +69,7 @@ fn proposer_and_replica_commit_through_one_path_and_a_disagreeing_block_halts() 
     let mut forged = next.clone();
     forged.header.header.state_root = [9; 32];
     forged.header = forged.header.header.clone().sign(&validator());
-    let why = b.validate(2, &proposer, &forged).unwrap_err();
+    let why = b.validate(2, Some(&proposer), &forged).unwrap_err();
     assert!(why.contains("state root mismatch"), "{why}");
     let halt = b.commit(&forged).unwrap_err();
     assert!(

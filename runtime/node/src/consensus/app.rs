@@ -90,9 +90,12 @@ impl NodeApp {
     }
 
     /// Re-executes a proposal on the head; keeps the execution for commit.
-    pub fn validate(&mut self, height: u64, proposer: &[u8; 32], block: &Block) -> Result<(), String> {
+    /// `builder`: the round's proposer, who must have built a fresh
+    /// proposal; `None` for a re-proposal of an earlier round's block, which
+    /// any validator may have built (`Chain::check` requires a validator).
+    pub fn validate(&mut self, height: u64, builder: Option<&[u8; 32]>, block: &Block) -> Result<(), String> {
         let h = &block.header.header;
-        if h.height != height || &h.proposer != proposer {
+        if h.height != height || builder.is_some_and(|b| *b != h.proposer) {
             return Err(format!(
                 "block {} by {} offered as height {height} by its round's proposer",
                 h.height,

@@ -125,8 +125,8 @@ fn answer(app: &mut NodeApp, req: Request) -> (Response, Option<super::app::Halt
         Request::Propose { height } => Response::Proposed(
             app.propose(height).map(|b| borsh::to_vec(&b).expect("encodes")).map_err(|e| format!("{e:#}")),
         ),
-        Request::Validate { height, proposer, block } => {
-            Response::Validated(decode(&block).and_then(|b| app.validate(height, &proposer, &b)))
+        Request::Validate { height, builder, block } => {
+            Response::Validated(decode(&block).and_then(|b| app.validate(height, builder.as_ref(), &b)))
         }
         Request::Commit { height, block, certificate: _ } => {
             let outcome =
