@@ -15,8 +15,19 @@ const SERIAL_BELOW: usize = 32;
 
 /// Whether each transaction's signature verifies, in order.
 pub fn verify_all(txs: &[SignedTransaction]) -> Vec<bool> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads == 1 || txs.len() < SERIAL_BELOW {
+    verify_on(txs, cores())
+}
+
+/// The cores this machine offers (at least 1).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// [`verify_all`] on at most `threads` threads (the caller's included): for
+/// work that runs beside other work, such as the audit replay checking the
+/// next block while it executes this one.
+pub fn verify_on(txs: &[SignedTransaction], threads: usize) -> Vec<bool> {
+    if threads <= 1 || txs.len() < SERIAL_BELOW {
         return txs.iter().map(SignedTransaction::verify_signature).collect();
     }
     let chunk = txs.len().div_ceil(threads);
@@ -36,5 +47,10 @@ pub fn verify_all(txs: &[SignedTransaction]) -> Vec<bool> {
 
 /// Index of the first transaction whose signature does not verify.
 pub fn first_bad_signature(txs: &[SignedTransaction]) -> Option<usize> {
-    verify_all(txs).iter().position(|ok| !ok)
+    first_bad_signature_on(txs, cores())
+}
+
+/// [`first_bad_signature`] on at most `threads` threads (see [`verify_on`]).
+pub fn first_bad_signature_on(txs: &[SignedTransaction], threads: usize) -> Option<usize> {
+    verify_on(txs, threads).iter().position(|ok| !ok)
 }

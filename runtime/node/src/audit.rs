@@ -245,39 +245,58 @@ pub fn replay(
     let compiled_before = target.executor.vm.cache_stats().compiled;
     let started = Instant::now();
     let (mut blocks, mut txs) = (0u64, 0u64);
-    while let Some(block) = source.next_block()? {
-        let parent = target.head().clone();
-        let height = parent.height + 1;
-        if let Some(index) = first_bad_signature(&block.txs) {
-            let hash = hex::encode(block.txs[index].hash());
-            let what = "bad signature: it does not match the signer's key and the transaction".into();
-            return Err(VerifyError::Tx { height, index, hash, what });
-        }
-        let applied = target.apply_with(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
-        if let Some(stored) = source.stored_receipts(height)? {
-            if stored != applied.receipts {
-                let index = (0..stored.len().max(applied.receipts.len()))
-                    .find(|&i| stored.get(i) != applied.receipts.get(i))
-                    .expect("the lists differ");
-                return Err(VerifyError::Receipt {
-                    height,
-                    index,
-                    hash: block.txs.get(index).map_or("none".into(), |t| hex::encode(t.hash())),
-                    expected: summary(applied.receipts.get(index)),
-                    found: summary(stored.get(index)),
-                });
+    // Execution is sequential, signature checks are not: the next block is
+    // read and its signatures checked on the other cores while this thread
+    // executes the current one (on two cores that hides them entirely).
+    let helpers = procura_chain::cores().saturating_sub(1).max(1);
+    std::thread::scope(|s| -> Result<(), VerifyError> {
+        let check_ahead = |block: Block| {
+            s.spawn(move || {
+                let bad = procura_chain::first_bad_signature_on(&block.txs, helpers);
+                (block, bad)
+            })
+        };
+        let mut ahead = source.next_block()?.map(check_ahead);
+        while let Some(checking) = ahead.take() {
+            let (block, bad_signature) = checking.join().expect("signature checks do not panic");
+            // A read error of the following block is reported after this one.
+            let following = source.next_block().map(|next| next.map(check_ahead));
+            let parent = target.head().clone();
+            let height = parent.height + 1;
+            if let Some(index) = bad_signature {
+                let hash = hex::encode(block.txs[index].hash());
+                let what = "bad signature: it does not match the signer's key and the transaction".into();
+                return Err(VerifyError::Tx { height, index, hash, what });
             }
+            let applied =
+                target.apply_with(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
+            if let Some(stored) = source.stored_receipts(height)? {
+                if stored != applied.receipts {
+                    let index = (0..stored.len().max(applied.receipts.len()))
+                        .find(|&i| stored.get(i) != applied.receipts.get(i))
+                        .expect("the lists differ");
+                    return Err(VerifyError::Receipt {
+                        height,
+                        index,
+                        hash: block.txs.get(index).map_or("none".into(), |t| hex::encode(t.hash())),
+                        expected: summary(applied.receipts.get(index)),
+                        found: summary(stored.get(index)),
+                    });
+                }
+            }
+            for key in applied.written {
+                last_write.insert(key, height);
+            }
+            blocks += 1;
+            txs += block.txs.len() as u64;
+            bar.inc(1);
+            if height % 16 == 0 {
+                bar.set_message(format!("{:.0} txs/s", txs as f64 / started.elapsed().as_secs_f64().max(1e-9)));
+            }
+            ahead = following?;
         }
-        for key in applied.written {
-            last_write.insert(key, height);
-        }
-        blocks += 1;
-        txs += block.txs.len() as u64;
-        bar.inc(1);
-        if height % 16 == 0 {
-            bar.set_message(format!("{:.0} txs/s", txs as f64 / started.elapsed().as_secs_f64().max(1e-9)));
-        }
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     Ok(VerifyReport {
         blocks,
