@@ -41,6 +41,13 @@ pub fn build_engine(limits: &Limits, gas: &GasSchedule, metering: Metering) -> w
     config.wasm_features(allowed, true);
 
     config.max_wasm_stack(limits.max_wasm_stack);
+    // Explicit bounds checks instead of guard pages: with guard pages every
+    // call paid two `mprotect`s (grow during the call, shrink back at the
+    // next instantiation), more than the checks cost a `submit_bid`. The
+    // same accesses trap (`MemoryOutOfBounds`) and fuel is counted per
+    // operator either way.
+    config.signals_based_traps(false);
+    config.memory_guard_size(0);
     config.memory_init_cow(true);
 
     let mut pool = PoolingAllocationConfig::new();
