@@ -10,12 +10,13 @@
 use crate::chain::{ApplyError, Chain, TxSignatures};
 use crate::export::{ExportError, ExportReader};
 use crate::genesis::GenesisConfig;
-use procura_chain::{Block, BlockError, Receipt};
+use procura_chain::{Block, BlockError, Receipt, SharedChecks};
 use procura_state::StateStore;
 use procura_storage::{cf, Db};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -247,18 +248,28 @@ pub fn replay(
     let (mut blocks, mut txs) = (0u64, 0u64);
     // Execution is sequential, signature checks are not: the next block is
     // read and its signatures checked on the other cores while this thread
-    // executes the current one (on two cores that hides them entirely).
+    // executes the current one, and this thread joins in once it is done.
     let helpers = procura_chain::cores().saturating_sub(1).max(1);
     std::thread::scope(|s| -> Result<(), VerifyError> {
         let check_ahead = |block: Block| {
-            s.spawn(move || {
-                let bad = procura_chain::first_bad_signature_on(&block.txs, helpers);
-                (block, bad)
-            })
+            let Block { header, txs } = block;
+            let checks = Arc::new(SharedChecks::new(txs));
+            let workers: Vec<_> = (0..helpers)
+                .map(|_| {
+                    let c = checks.clone();
+                    s.spawn(move || c.work())
+                })
+                .collect();
+            (header, checks, workers)
         };
         let mut ahead = source.next_block()?.map(check_ahead);
-        while let Some(checking) = ahead.take() {
-            let (block, bad_signature) = checking.join().expect("signature checks do not panic");
+        while let Some((header, checks, workers)) = ahead.take() {
+            checks.work();
+            for w in workers {
+                w.join().expect("signature checks do not panic");
+            }
+            let (block_txs, bad_signature) = Arc::into_inner(checks).expect("the helpers are done").finish();
+            let block = Block { header, txs: block_txs };
             // A read error of the following block is reported after this one.
             let following = source.next_block().map(|next| next.map(check_ahead));
             let parent = target.head().clone();

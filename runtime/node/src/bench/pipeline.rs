@@ -8,11 +8,14 @@ use super::timing::micros_per;
 use crate::chain::{Chain, NonceView, TxSignatures};
 use crate::genesis::GenesisConfig;
 use ed25519_dalek::SigningKey;
-use procura_chain::{check_presigned, contract_address, Action, ReceiptStatus, SignedTransaction, Transaction};
+use procura_chain::{
+    check_presigned, contract_address, Action, ReceiptStatus, SharedChecks, SignedTransaction, Transaction,
+};
 use procura_primitives::Address;
 use sealed_bid::{Bid, TenderParams};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How much work one pipeline run does.
@@ -97,10 +100,14 @@ fn call(
     .sign(key)
 }
 
-/// The next block's transactions from `encoded[start..]`, decoded and with
-/// their signatures checked, and where the block after it starts: the part of
-/// admission the node's API does before taking the node lock.
-fn precheck_block(encoded: &[Vec<u8>], start: usize, block_size: usize, budget: u64, threads: usize) -> Prechecked {
+/// The next block's transactions from `encoded[start..]`, decoded, and where
+/// the block after it starts.
+fn decode_block(
+    encoded: &[Vec<u8>],
+    start: usize,
+    block_size: usize,
+    budget: u64,
+) -> anyhow::Result<(Vec<SignedTransaction>, usize)> {
     let mut txs = Vec::new();
     let mut gas = 0u64;
     let mut next = start;
@@ -113,36 +120,49 @@ fn precheck_block(encoded: &[Vec<u8>], start: usize, block_size: usize, budget: 
         txs.push(tx);
         next += 1;
     }
-    anyhow::ensure!(
-        procura_chain::first_bad_signature_on(&txs, threads).is_none(),
-        "a bench signature does not verify"
-    );
     Ok((txs, next))
 }
 
-type Prechecked = anyhow::Result<(Vec<SignedTransaction>, usize)>;
-
 /// Produces blocks from `encoded` transactions at `time` the way the node
-/// does: admission (decode and signatures, as the API does them outside the
-/// node lock, then nonces under it) then `produce_with(.., Verified)`; every
-/// call must succeed. As in the node, the next block's transactions are
-/// decoded and their signatures checked on the other cores while this block
-/// is produced; `admission` counts what the producer waits for plus the
-/// nonce checks.
+/// does: admission (decode and signatures, which the API does before taking
+/// the node lock, then nonces under it) then `produce_with(.., Verified)`;
+/// every call must succeed. As in the node, signature checks run beside
+/// block production: the next block's are started on the other cores while
+/// this block is produced, and the producer joins in once it is done.
+/// `admission` counts the producer's share: decoding, what is left of the
+/// signature checks when it gets to them, and the nonce checks.
 fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u64) -> anyhow::Result<Phase> {
     let mut phase = Phase::default();
     let started = Instant::now();
     let budget = chain.rules.block_gas_limit;
     let helpers = procura_chain::cores().saturating_sub(1).max(1);
     std::thread::scope(|s| -> anyhow::Result<()> {
-        let precheck = |start: usize| {
-            (start < encoded.len()).then(|| s.spawn(move || precheck_block(encoded, start, block_size, budget, helpers)))
+        let check_ahead = |start: usize| -> anyhow::Result<_> {
+            if start >= encoded.len() {
+                return Ok(None);
+            }
+            let (txs, next) = decode_block(encoded, start, block_size, budget)?;
+            let checks = Arc::new(SharedChecks::new(txs));
+            let workers: Vec<_> = (0..helpers)
+                .map(|_| {
+                    let c = checks.clone();
+                    s.spawn(move || c.work())
+                })
+                .collect();
+            Ok(Some((checks, workers, next)))
         };
-        let mut ahead = precheck(0);
-        while let Some(checking) = ahead.take() {
+        let t = Instant::now();
+        let mut ahead = check_ahead(0)?;
+        phase.admission += t.elapsed();
+        while let Some((checks, workers, next)) = ahead.take() {
             let t = Instant::now();
-            let (txs, next) = checking.join().expect("prechecks do not panic")?;
-            ahead = precheck(next);
+            checks.work();
+            for w in workers {
+                w.join().expect("signature checks do not panic");
+            }
+            let (txs, bad) = Arc::into_inner(checks).expect("the helpers are done").finish();
+            anyhow::ensure!(bad.is_none(), "a bench signature does not verify");
+            ahead = check_ahead(next)?;
             let pending = BTreeMap::new();
             let mut view = NonceView::new(&chain.db, &pending);
             for tx in &txs {
