@@ -59,6 +59,39 @@ pub fn admit(
     Ok(signed)
 }
 
+/// The part of admission that needs neither rules nor state: decoding and
+/// the signature check (the costliest step by far). The node's API does it
+/// before taking the node lock, so it runs beside block production instead
+/// of waiting for it; [`admit_prechecked`] then finishes admission.
+pub struct Prechecked {
+    size: usize,
+    decoded: Result<SignedTransaction, String>,
+    signature_ok: bool,
+}
+
+impl Prechecked {
+    pub fn new(bytes: &[u8]) -> Self {
+        let decoded = SignedTransaction::decode(bytes).map_err(|e| e.to_string());
+        let signature_ok = decoded.as_ref().is_ok_and(SignedTransaction::verify_signature);
+        Prechecked { size: bytes.len(), decoded, signature_ok }
+    }
+}
+
+/// [`admit`] of a [`Prechecked`] transaction: the same checks in the same
+/// order, so the same verdict, with the signature already checked.
+pub fn admit_prechecked(
+    pre: Prechecked,
+    rules: &AdmissionRules,
+    state: &dyn AccountView,
+) -> Result<SignedTransaction, AdmissionError> {
+    if pre.size > rules.max_tx_bytes {
+        return Err(AdmissionError::TooLarge { size: pre.size, limit: rules.max_tx_bytes });
+    }
+    let signed = pre.decoded.map_err(AdmissionError::Undecodable)?;
+    check_inner(&signed, rules, state, Signature::Known(pre.signature_ok))?;
+    Ok(signed)
+}
+
 /// The checks of [`admit`] for a transaction already decoded (a block's),
 /// without encoding it again: its size is measured, not re-serialised.
 pub fn check(
@@ -66,7 +99,7 @@ pub fn check(
     rules: &AdmissionRules,
     state: &dyn AccountView,
 ) -> Result<(), AdmissionError> {
-    check_inner(signed, rules, state, true)
+    check_inner(signed, rules, state, Signature::Verify)
 }
 
 /// The checks of [`check`] except the signature, for a caller that has
@@ -77,14 +110,23 @@ pub fn check_presigned(
     rules: &AdmissionRules,
     state: &dyn AccountView,
 ) -> Result<(), AdmissionError> {
-    check_inner(signed, rules, state, false)
+    check_inner(signed, rules, state, Signature::Presigned)
+}
+
+/// How [`check_inner`] treats the signature.
+enum Signature {
+    Verify,
+    /// The caller verified it and vouches that it is good.
+    Presigned,
+    /// The caller verified it; this is the verdict.
+    Known(bool),
 }
 
 fn check_inner(
     signed: &SignedTransaction,
     rules: &AdmissionRules,
     state: &dyn AccountView,
-    verify_signature: bool,
+    signature: Signature,
 ) -> Result<(), AdmissionError> {
     let size = borsh::object_length(signed).map_err(|e| AdmissionError::Undecodable(e.to_string()))?;
     if size > rules.max_tx_bytes {
@@ -100,7 +142,12 @@ fn check_inner(
     if tx.gas_limit > rules.block_gas_limit {
         return Err(AdmissionError::GasAboveBlockLimit { gas: tx.gas_limit, limit: rules.block_gas_limit });
     }
-    if verify_signature && !signed.verify_signature() {
+    let signature_ok = match signature {
+        Signature::Verify => signed.verify_signature(),
+        Signature::Presigned => true,
+        Signature::Known(ok) => ok,
+    };
+    if !signature_ok {
         return Err(AdmissionError::BadSignature);
     }
     let expected = state.next_nonce(&tx.sender());
@@ -176,12 +223,19 @@ mod tests {
     fn a_good_transaction_is_admitted() {
         let admitted = admit(&tx(|_| {}), &rules(), &view()).unwrap();
         assert_eq!(admitted.tx.nonce, 3);
+        let prechecked = admit_prechecked(Prechecked::new(&tx(|_| {})), &rules(), &view()).unwrap();
+        assert_eq!(prechecked, admitted);
     }
 
     #[test]
     fn every_refusal_is_typed() {
         let (r, v) = (rules(), view());
-        let check = |bytes: Vec<u8>| admit(&bytes, &r, &v).unwrap_err();
+        let check = |bytes: Vec<u8>| {
+            let refused = admit(&bytes, &r, &v).unwrap_err();
+            let prechecked = admit_prechecked(Prechecked::new(&bytes), &r, &v).unwrap_err();
+            assert_eq!(prechecked, refused, "prechecked admission gives the same verdict");
+            refused
+        };
         assert_eq!(check(vec![0; 5000]), AdmissionError::TooLarge { size: 5000, limit: 4096 });
         assert!(matches!(check(vec![1, 2, 3]), AdmissionError::Undecodable(_)));
         assert!(matches!(check(tx(|t| t.chain_id = "other".into())), AdmissionError::WrongChain { .. }));

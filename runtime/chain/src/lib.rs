@@ -10,8 +10,10 @@ pub mod receipt;
 pub mod signatures;
 pub mod tx;
 
-pub use admission::{admit, check, check_presigned, AccountView, AdmissionError, AdmissionRules};
+pub use admission::{
+    admit, admit_prechecked, check, check_presigned, AccountView, AdmissionError, AdmissionRules, Prechecked,
+};
 pub use block::{Block, BlockError, BlockHeader, SignedHeader};
 pub use receipt::{Receipt, ReceiptStatus};
-pub use signatures::{first_bad_signature, verify_all};
+pub use signatures::{cores, first_bad_signature, first_bad_signature_on, verify_all, verify_on, SharedChecks};
 pub use tx::{account_address, contract_address, Action, SignedTransaction, Transaction};

@@ -9,14 +9,26 @@
 //! vary between runs. Consensus needs exactly one answer per signature.
 
 use crate::SignedTransaction;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Below this many transactions, spawning threads costs more than it saves.
 const SERIAL_BELOW: usize = 32;
 
 /// Whether each transaction's signature verifies, in order.
 pub fn verify_all(txs: &[SignedTransaction]) -> Vec<bool> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads == 1 || txs.len() < SERIAL_BELOW {
+    verify_on(txs, cores())
+}
+
+/// The cores this machine offers (at least 1).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// [`verify_all`] on at most `threads` threads (the caller's included): for
+/// work that runs beside other work, such as the audit replay checking the
+/// next block while it executes this one.
+pub fn verify_on(txs: &[SignedTransaction], threads: usize) -> Vec<bool> {
+    if threads <= 1 || txs.len() < SERIAL_BELOW {
         return txs.iter().map(SignedTransaction::verify_signature).collect();
     }
     let chunk = txs.len().div_ceil(threads);
@@ -36,5 +48,107 @@ pub fn verify_all(txs: &[SignedTransaction]) -> Vec<bool> {
 
 /// Index of the first transaction whose signature does not verify.
 pub fn first_bad_signature(txs: &[SignedTransaction]) -> Option<usize> {
-    verify_all(txs).iter().position(|ok| !ok)
+    first_bad_signature_on(txs, cores())
+}
+
+/// [`first_bad_signature`] on at most `threads` threads (see [`verify_on`]).
+pub fn first_bad_signature_on(txs: &[SignedTransaction], threads: usize) -> Option<usize> {
+    verify_on(txs, threads).iter().position(|ok| !ok)
+}
+
+/// Transactions per chunk of [`SharedChecks`]: small enough that the last
+/// thread to finish does not hold the others up for long.
+const CHUNK: usize = 16;
+
+/// The signature checks of one batch of transactions, shared by any number
+/// of threads that take chunks in turn: a helper starts on the next block
+/// while the executing thread is busy with this one, and the executing
+/// thread joins in as soon as it is free. Verdicts do not depend on who
+/// checked what.
+pub struct SharedChecks {
+    txs: Vec<SignedTransaction>,
+    next_chunk: AtomicUsize,
+    ok: Vec<AtomicBool>,
+    checked: AtomicUsize,
+}
+
+impl SharedChecks {
+    pub fn new(txs: Vec<SignedTransaction>) -> Self {
+        let ok = txs.iter().map(|_| AtomicBool::new(false)).collect();
+        SharedChecks { txs, next_chunk: AtomicUsize::new(0), ok, checked: AtomicUsize::new(0) }
+    }
+
+    /// Checks chunks until none is left to take (other threads may still be
+    /// finishing theirs).
+    pub fn work(&self) {
+        loop {
+            let start = self.next_chunk.fetch_add(1, Ordering::Relaxed).saturating_mul(CHUNK);
+            if start >= self.txs.len() {
+                return;
+            }
+            let end = (start + CHUNK).min(self.txs.len());
+            for (tx, ok) in self.txs[start..end].iter().zip(&self.ok[start..end]) {
+                ok.store(tx.verify_signature(), Ordering::Relaxed);
+            }
+            self.checked.fetch_add(end - start, Ordering::Release);
+        }
+    }
+
+    /// The transactions and the index of the first bad signature. Every
+    /// thread that worked on the checks must have finished (been joined).
+    pub fn finish(self) -> (Vec<SignedTransaction>, Option<usize>) {
+        self.work();
+        assert_eq!(self.checked.load(Ordering::Acquire), self.txs.len(), "every signature is checked");
+        let first_bad = self.ok.iter().position(|ok| !ok.load(Ordering::Relaxed));
+        (self.txs, first_bad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Action, Transaction};
+    use ed25519_dalek::SigningKey;
+    use procura_primitives::Address;
+    use std::sync::Arc;
+
+    fn txs(n: u64) -> Vec<SignedTransaction> {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        (0..n)
+            .map(|nonce| {
+                Transaction {
+                    chain_id: "procura-dev".into(),
+                    signer: key.verifying_key().to_bytes(),
+                    nonce,
+                    gas_limit: 1,
+                    action: Action::Call { contract: Address([1; 32]), method: "m".into(), args: vec![] },
+                }
+                .sign(&key)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shared_checks_agree_with_serial_checks_however_split() {
+        let mut batch = txs(100);
+        for bad in [97, 40, 41] {
+            batch[bad].signature[0] ^= 1;
+        }
+        assert_eq!(first_bad_signature_on(&batch, 1), Some(40));
+        for helpers in 0..3 {
+            let checks = Arc::new(SharedChecks::new(batch.clone()));
+            std::thread::scope(|s| {
+                for _ in 0..helpers {
+                    let c = checks.clone();
+                    s.spawn(move || c.work());
+                }
+                checks.work();
+            });
+            let (back, first_bad) = Arc::into_inner(checks).expect("helpers are done").finish();
+            assert_eq!(back, batch);
+            assert_eq!(first_bad, Some(40), "{helpers} helpers");
+        }
+        assert_eq!(SharedChecks::new(txs(0)).finish().1, None);
+        assert_eq!(SharedChecks::new(txs(17)).finish().1, None);
+    }
 }

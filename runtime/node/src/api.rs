@@ -161,10 +161,13 @@ async fn submit_tx(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let bytes = wire::parse_submit(&body)?;
+    // Decoding and the signature check need no state: done before taking
+    // the node lock, they run beside block production instead of after it.
+    let prechecked = procura_chain::Prechecked::new(&bytes);
     let mut s = lock(&s);
     let NodeState { chain, mempool, .. } = &mut *s;
     let view = NonceView::new(&chain.db, &mempool.pending_nonces);
-    let tx = procura_chain::admit(&bytes, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
+    let tx = procura_chain::admit_prechecked(prechecked, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
     let hash = mempool.push(tx, bytes.len()).map_err(|e| {
         let status = if e.is_per_client() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::SERVICE_UNAVAILABLE };
         ApiError(status, e.to_string())

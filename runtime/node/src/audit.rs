@@ -10,12 +10,13 @@
 use crate::chain::{ApplyError, Chain, TxSignatures};
 use crate::export::{ExportError, ExportReader};
 use crate::genesis::GenesisConfig;
-use procura_chain::{Block, BlockError, Receipt};
+use procura_chain::{Block, BlockError, Receipt, SharedChecks};
 use procura_state::StateStore;
 use procura_storage::{cf, Db};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -245,39 +246,68 @@ pub fn replay(
     let compiled_before = target.executor.vm.cache_stats().compiled;
     let started = Instant::now();
     let (mut blocks, mut txs) = (0u64, 0u64);
-    while let Some(block) = source.next_block()? {
-        let parent = target.head().clone();
-        let height = parent.height + 1;
-        if let Some(index) = first_bad_signature(&block.txs) {
-            let hash = hex::encode(block.txs[index].hash());
-            let what = "bad signature: it does not match the signer's key and the transaction".into();
-            return Err(VerifyError::Tx { height, index, hash, what });
-        }
-        let applied = target.apply_with(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
-        if let Some(stored) = source.stored_receipts(height)? {
-            if stored != applied.receipts {
-                let index = (0..stored.len().max(applied.receipts.len()))
-                    .find(|&i| stored.get(i) != applied.receipts.get(i))
-                    .expect("the lists differ");
-                return Err(VerifyError::Receipt {
-                    height,
-                    index,
-                    hash: block.txs.get(index).map_or("none".into(), |t| hex::encode(t.hash())),
-                    expected: summary(applied.receipts.get(index)),
-                    found: summary(stored.get(index)),
-                });
+    // Execution is sequential, signature checks are not: the next block is
+    // read and its signatures checked on the other cores while this thread
+    // executes the current one, and this thread joins in once it is done.
+    let helpers = procura_chain::cores().saturating_sub(1).max(1);
+    std::thread::scope(|s| -> Result<(), VerifyError> {
+        let check_ahead = |block: Block| {
+            let Block { header, txs } = block;
+            let checks = Arc::new(SharedChecks::new(txs));
+            let workers: Vec<_> = (0..helpers)
+                .map(|_| {
+                    let c = checks.clone();
+                    s.spawn(move || c.work())
+                })
+                .collect();
+            (header, checks, workers)
+        };
+        let mut ahead = source.next_block()?.map(check_ahead);
+        while let Some((header, checks, workers)) = ahead.take() {
+            checks.work();
+            for w in workers {
+                w.join().expect("signature checks do not panic");
             }
+            let (block_txs, bad_signature) = Arc::into_inner(checks).expect("the helpers are done").finish();
+            let block = Block { header, txs: block_txs };
+            // A read error of the following block is reported after this one.
+            let following = source.next_block().map(|next| next.map(check_ahead));
+            let parent = target.head().clone();
+            let height = parent.height + 1;
+            if let Some(index) = bad_signature {
+                let hash = hex::encode(block.txs[index].hash());
+                let what = "bad signature: it does not match the signer's key and the transaction".into();
+                return Err(VerifyError::Tx { height, index, hash, what });
+            }
+            let applied =
+                target.apply_with(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
+            if let Some(stored) = source.stored_receipts(height)? {
+                if stored != applied.receipts {
+                    let index = (0..stored.len().max(applied.receipts.len()))
+                        .find(|&i| stored.get(i) != applied.receipts.get(i))
+                        .expect("the lists differ");
+                    return Err(VerifyError::Receipt {
+                        height,
+                        index,
+                        hash: block.txs.get(index).map_or("none".into(), |t| hex::encode(t.hash())),
+                        expected: summary(applied.receipts.get(index)),
+                        found: summary(stored.get(index)),
+                    });
+                }
+            }
+            for key in applied.written {
+                last_write.insert(key, height);
+            }
+            blocks += 1;
+            txs += block.txs.len() as u64;
+            bar.inc(1);
+            if height % 16 == 0 {
+                bar.set_message(format!("{:.0} txs/s", txs as f64 / started.elapsed().as_secs_f64().max(1e-9)));
+            }
+            ahead = following?;
         }
-        for key in applied.written {
-            last_write.insert(key, height);
-        }
-        blocks += 1;
-        txs += block.txs.len() as u64;
-        bar.inc(1);
-        if height % 16 == 0 {
-            bar.set_message(format!("{:.0} txs/s", txs as f64 / started.elapsed().as_secs_f64().max(1e-9)));
-        }
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     Ok(VerifyReport {
         blocks,

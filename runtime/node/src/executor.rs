@@ -6,6 +6,7 @@ use procura_chain::{account_address, contract_address, Action, Receipt, ReceiptS
 use procura_primitives::Address;
 use procura_state::{compute_update, Account, ContractInfo, StateKey, StateStore, StateUpdate};
 use procura_vm::{CallContext, CallRequest, ContractWorld, Mode, Storage, Vm};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -27,11 +28,16 @@ pub struct BlockContext {
 pub struct PendingState<'a> {
     pub committed: &'a dyn StateStore,
     pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Contracts already resolved in this block, by address: a contract
+    /// record is written once (at instantiation) and never changed or
+    /// removed, so a hit stays right for the block and saves a state read
+    /// and a decode per call.
+    contracts: RefCell<BTreeMap<Address, Arc<procura_vm::Contract>>>,
 }
 
 impl<'a> PendingState<'a> {
     pub fn new(committed: &'a dyn StateStore) -> Self {
-        PendingState { committed, writes: BTreeMap::new() }
+        PendingState { committed, writes: BTreeMap::new(), contracts: RefCell::default() }
     }
 
     pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
@@ -86,13 +92,20 @@ impl ContractWorld for BlockContracts<'_, '_> {
 
 /// The compiled contract deployed at `address`.
 fn contract_of(vm: &Vm, state: &PendingState<'_>, address: &Address) -> Result<Arc<procura_vm::Contract>, String> {
+    if let Some(known) = state.contracts.borrow().get(address) {
+        return Ok(known.clone());
+    }
     let info: ContractInfo =
         load(state, &StateKey::contract(address)).ok_or_else(|| format!("unknown contract {address}"))?;
-    if let Some(ready) = vm.prepared(&info.code_hash) {
-        return Ok(ready);
-    }
-    let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
-    vm.prepare(&code).map_err(|e| format!("stored code does not load: {e}"))
+    let contract = match vm.prepared(&info.code_hash) {
+        Some(ready) => ready,
+        None => {
+            let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
+            vm.prepare(&code).map_err(|e| format!("stored code does not load: {e}"))?
+        }
+    };
+    state.contracts.borrow_mut().insert(*address, contract.clone());
+    Ok(contract)
 }
 
 pub fn load<T: borsh::BorshDeserialize>(state: &PendingState<'_>, key: &[u8]) -> Option<T> {

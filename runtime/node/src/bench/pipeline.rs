@@ -8,11 +8,14 @@ use super::timing::micros_per;
 use crate::chain::{Chain, NonceView, TxSignatures};
 use crate::genesis::GenesisConfig;
 use ed25519_dalek::SigningKey;
-use procura_chain::{check_presigned, contract_address, Action, ReceiptStatus, SignedTransaction, Transaction};
+use procura_chain::{
+    check_presigned, contract_address, Action, ReceiptStatus, SharedChecks, SignedTransaction, Transaction,
+};
 use procura_primitives::Address;
 use sealed_bid::{Bid, TenderParams};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How much work one pipeline run does.
@@ -97,47 +100,90 @@ fn call(
     .sign(key)
 }
 
+/// The next block's transactions from `encoded[start..]`, decoded, and where
+/// the block after it starts.
+fn decode_block(
+    encoded: &[Vec<u8>],
+    start: usize,
+    block_size: usize,
+    budget: u64,
+) -> anyhow::Result<(Vec<SignedTransaction>, usize)> {
+    let mut txs = Vec::new();
+    let mut gas = 0u64;
+    let mut next = start;
+    while next < encoded.len() && txs.len() < block_size {
+        let tx = SignedTransaction::decode(&encoded[next])?;
+        if !txs.is_empty() && gas.saturating_add(tx.tx.gas_limit) > budget {
+            break;
+        }
+        gas = gas.saturating_add(tx.tx.gas_limit);
+        txs.push(tx);
+        next += 1;
+    }
+    Ok((txs, next))
+}
+
 /// Produces blocks from `encoded` transactions at `time` the way the node
-/// does: admission (decode, signatures on every core, nonces) then
-/// `produce_with(.., Verified)`; every call must succeed.
+/// does: admission (decode and signatures, which the API does before taking
+/// the node lock, then nonces under it) then `produce_with(.., Verified)`;
+/// every call must succeed. As in the node, signature checks run beside
+/// block production: the next block's are started on the other cores while
+/// this block is produced, and the producer joins in once it is done.
+/// `admission` counts the producer's share: decoding, what is left of the
+/// signature checks when it gets to them, and the nonce checks.
 fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u64) -> anyhow::Result<Phase> {
     let mut phase = Phase::default();
     let started = Instant::now();
     let budget = chain.rules.block_gas_limit;
-    let mut next = 0;
-    while next < encoded.len() {
-        let t = Instant::now();
-        let mut txs = Vec::new();
-        let mut gas = 0u64;
-        while next < encoded.len() && txs.len() < block_size {
-            let tx = SignedTransaction::decode(&encoded[next])?;
-            if !txs.is_empty() && gas.saturating_add(tx.tx.gas_limit) > budget {
-                break;
+    let helpers = procura_chain::cores().saturating_sub(1).max(1);
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let check_ahead = |start: usize| -> anyhow::Result<_> {
+            if start >= encoded.len() {
+                return Ok(None);
             }
-            gas = gas.saturating_add(tx.tx.gas_limit);
-            txs.push(tx);
-            next += 1;
-        }
-        anyhow::ensure!(procura_chain::first_bad_signature(&txs).is_none(), "a bench signature does not verify");
-        let pending = BTreeMap::new();
-        let mut view = NonceView::new(&chain.db, &pending);
-        for tx in &txs {
-            check_presigned(tx, &chain.rules, &view)?;
-            view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
-        }
+            let (txs, next) = decode_block(encoded, start, block_size, budget)?;
+            let checks = Arc::new(SharedChecks::new(txs));
+            let workers: Vec<_> = (0..helpers)
+                .map(|_| {
+                    let c = checks.clone();
+                    s.spawn(move || c.work())
+                })
+                .collect();
+            Ok(Some((checks, workers, next)))
+        };
+        let t = Instant::now();
+        let mut ahead = check_ahead(0)?;
         phase.admission += t.elapsed();
-        let count = txs.len();
-        let (_, receipts) = chain.produce_with(txs, time, TxSignatures::Verified)?;
-        anyhow::ensure!(receipts.len() == count, "the proposer dropped {} transactions", count - receipts.len());
-        if let Some(r) = receipts.iter().find(|r| r.status != ReceiptStatus::Success) {
-            anyhow::bail!("a bench call failed: {:?}", r.status);
+        while let Some((checks, workers, next)) = ahead.take() {
+            let t = Instant::now();
+            checks.work();
+            for w in workers {
+                w.join().expect("signature checks do not panic");
+            }
+            let (txs, bad) = Arc::into_inner(checks).expect("the helpers are done").finish();
+            anyhow::ensure!(bad.is_none(), "a bench signature does not verify");
+            ahead = check_ahead(next)?;
+            let pending = BTreeMap::new();
+            let mut view = NonceView::new(&chain.db, &pending);
+            for tx in &txs {
+                check_presigned(tx, &chain.rules, &view)?;
+                view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
+            }
+            phase.admission += t.elapsed();
+            let count = txs.len();
+            let (_, receipts) = chain.produce_with(txs, time, TxSignatures::Verified)?;
+            anyhow::ensure!(receipts.len() == count, "the proposer dropped {} transactions", count - receipts.len());
+            if let Some(r) = receipts.iter().find(|r| r.status != ReceiptStatus::Success) {
+                anyhow::bail!("a bench call failed: {:?}", r.status);
+            }
+            phase.execute += chain.last_timings.execute;
+            phase.state += chain.last_timings.state_update;
+            phase.commit += chain.last_timings.commit;
+            phase.calls += count;
+            phase.blocks += 1;
         }
-        phase.execute += chain.last_timings.execute;
-        phase.state += chain.last_timings.state_update;
-        phase.commit += chain.last_timings.commit;
-        phase.calls += count;
-        phase.blocks += 1;
-    }
+        Ok(())
+    })?;
     phase.wall = started.elapsed();
     Ok(phase)
 }
