@@ -15,5 +15,7 @@ pub use admission::{
 };
 pub use block::{Block, BlockError, BlockHeader, SignedHeader};
 pub use receipt::{Receipt, ReceiptStatus};
-pub use signatures::{cores, first_bad_signature, first_bad_signature_on, verify_all, verify_on, SharedChecks};
+pub use signatures::{
+    cores, first_bad_signature, first_bad_signature_on, verify_all, verify_on, ChecksAhead, SharedChecks,
+};
 pub use tx::{account_address, contract_address, Action, SignedTransaction, Transaction};

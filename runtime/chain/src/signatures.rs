@@ -10,6 +10,8 @@
 
 use crate::SignedTransaction;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::{Scope, ScopedJoinHandle};
 
 /// Below this many transactions, spawning threads costs more than it saves.
 const SERIAL_BELOW: usize = 32;
@@ -102,6 +104,41 @@ impl SharedChecks {
         let first_bad = self.ok.iter().position(|ok| !ok.load(Ordering::Relaxed));
         (self.txs, first_bad)
     }
+
+    /// Starts the checks of `txs` on `helpers` threads of `scope`; the
+    /// caller joins in when it is free, with [`ChecksAhead::finish`].
+    pub fn start<'scope>(
+        scope: &'scope Scope<'scope, '_>,
+        txs: Vec<SignedTransaction>,
+        helpers: usize,
+    ) -> ChecksAhead<'scope> {
+        let checks = Arc::new(SharedChecks::new(txs));
+        let helpers = (0..helpers)
+            .map(|_| {
+                let c = checks.clone();
+                scope.spawn(move || c.work())
+            })
+            .collect();
+        ChecksAhead { checks, helpers }
+    }
+}
+
+/// Checks running ahead on helper threads ([`SharedChecks::start`]).
+pub struct ChecksAhead<'scope> {
+    checks: Arc<SharedChecks>,
+    helpers: Vec<ScopedJoinHandle<'scope, ()>>,
+}
+
+impl ChecksAhead<'_> {
+    /// Joins in until every signature is checked, then
+    /// [`SharedChecks::finish`].
+    pub fn finish(self) -> (Vec<SignedTransaction>, Option<usize>) {
+        self.checks.work();
+        for h in self.helpers {
+            h.join().expect("signature checks do not panic");
+        }
+        Arc::into_inner(self.checks).expect("the helpers are done").finish()
+    }
 }
 
 #[cfg(test)]
@@ -110,7 +147,6 @@ mod tests {
     use crate::{Action, Transaction};
     use ed25519_dalek::SigningKey;
     use procura_primitives::Address;
-    use std::sync::Arc;
 
     fn txs(n: u64) -> Vec<SignedTransaction> {
         let key = SigningKey::from_bytes(&[3; 32]);
@@ -136,15 +172,7 @@ mod tests {
         }
         assert_eq!(first_bad_signature_on(&batch, 1), Some(40));
         for helpers in 0..3 {
-            let checks = Arc::new(SharedChecks::new(batch.clone()));
-            std::thread::scope(|s| {
-                for _ in 0..helpers {
-                    let c = checks.clone();
-                    s.spawn(move || c.work());
-                }
-                checks.work();
-            });
-            let (back, first_bad) = Arc::into_inner(checks).expect("helpers are done").finish();
+            let (back, first_bad) = std::thread::scope(|s| SharedChecks::start(s, batch.clone(), helpers).finish());
             assert_eq!(back, batch);
             assert_eq!(first_bad, Some(40), "{helpers} helpers");
         }

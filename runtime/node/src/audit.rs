@@ -16,7 +16,6 @@ use procura_storage::{cf, Db};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -253,22 +252,11 @@ pub fn replay(
     std::thread::scope(|s| -> Result<(), VerifyError> {
         let check_ahead = |block: Block| {
             let Block { header, txs } = block;
-            let checks = Arc::new(SharedChecks::new(txs));
-            let workers: Vec<_> = (0..helpers)
-                .map(|_| {
-                    let c = checks.clone();
-                    s.spawn(move || c.work())
-                })
-                .collect();
-            (header, checks, workers)
+            (header, SharedChecks::start(s, txs, helpers))
         };
         let mut ahead = source.next_block()?.map(check_ahead);
-        while let Some((header, checks, workers)) = ahead.take() {
-            checks.work();
-            for w in workers {
-                w.join().expect("signature checks do not panic");
-            }
-            let (block_txs, bad_signature) = Arc::into_inner(checks).expect("the helpers are done").finish();
+        while let Some((header, checks)) = ahead.take() {
+            let (block_txs, bad_signature) = checks.finish();
             let block = Block { header, txs: block_txs };
             // A read error of the following block is reported after this one.
             let following = source.next_block().map(|next| next.map(check_ahead));

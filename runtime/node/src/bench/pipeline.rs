@@ -15,7 +15,6 @@ use procura_primitives::Address;
 use sealed_bid::{Bid, TenderParams};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How much work one pipeline run does.
@@ -142,25 +141,14 @@ fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u6
                 return Ok(None);
             }
             let (txs, next) = decode_block(encoded, start, block_size, budget)?;
-            let checks = Arc::new(SharedChecks::new(txs));
-            let workers: Vec<_> = (0..helpers)
-                .map(|_| {
-                    let c = checks.clone();
-                    s.spawn(move || c.work())
-                })
-                .collect();
-            Ok(Some((checks, workers, next)))
+            Ok(Some((SharedChecks::start(s, txs, helpers), next)))
         };
         let t = Instant::now();
         let mut ahead = check_ahead(0)?;
         phase.admission += t.elapsed();
-        while let Some((checks, workers, next)) = ahead.take() {
+        while let Some((checks, next)) = ahead.take() {
             let t = Instant::now();
-            checks.work();
-            for w in workers {
-                w.join().expect("signature checks do not panic");
-            }
-            let (txs, bad) = Arc::into_inner(checks).expect("the helpers are done").finish();
+            let (txs, bad) = checks.finish();
             anyhow::ensure!(bad.is_none(), "a bench signature does not verify");
             ahead = check_ahead(next)?;
             let pending = BTreeMap::new();
