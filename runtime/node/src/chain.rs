@@ -24,6 +24,7 @@ pub struct ProduceTimings {
     pub execute: std::time::Duration,
     pub state_update: std::time::Duration,
     pub commit: std::time::Duration,
+    pub parallel: crate::executor::ParallelStats,
 }
 
 pub struct Chain {
@@ -91,7 +92,7 @@ impl Chain {
             block_gas_limit: genesis.block_gas_limit,
             max_tx_bytes: genesis.max_tx_bytes,
         };
-        let executor = Executor { vm: Arc::new(vm) };
+        let executor = Executor { vm: Arc::new(vm), threads: procura_chain::cores() };
         let governance = governance_address(&genesis, contracts_dir)?;
         let head = match db.head()? {
             Some(h) => {
@@ -113,6 +114,12 @@ impl Chain {
             }
         };
         Ok(Chain { last_timings: ProduceTimings::default(), db, executor, rules, genesis, head, key, governance })
+    }
+
+    /// Threads each block executes on (default: every core). Results do not
+    /// depend on it; tests and benchmarks compare 1 with more.
+    pub fn set_execution_threads(&mut self, threads: usize) {
+        self.executor.threads = threads.max(1);
     }
 
     pub fn head(&self) -> &BlockHeader {
@@ -139,10 +146,10 @@ impl Chain {
         signatures: TxSignatures,
     ) -> anyhow::Result<(Block, Vec<Receipt>)> {
         let (block, executed) = self.build(txs, wall_clock, signatures)?;
-        let (execute, state_update) = (executed.execute_time, executed.state_time);
+        let (execute, state_update, parallel) = (executed.execute_time, executed.state_time, executed.parallel);
         let commit_started = std::time::Instant::now();
         let applied = self.commit(&block, executed)?;
-        self.last_timings = ProduceTimings { execute, state_update, commit: commit_started.elapsed() };
+        self.last_timings = ProduceTimings { execute, state_update, commit: commit_started.elapsed(), parallel };
         Ok((block, applied.receipts))
     }
 

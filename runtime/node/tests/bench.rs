@@ -9,7 +9,7 @@ use procura_node::bench::{self, pipeline, BenchConfig};
 
 #[test]
 fn a_pipeline_run_commits_every_phase_of_every_tender() {
-    let shape = pipeline::Shape { bids: 23, bidders_per_tender: 5, block_size: 7 };
+    let shape = pipeline::Shape { bids: 23, bidders_per_tender: 5, block_size: 7, exec_threads: 2 };
     let run = pipeline::run(&contracts_dir(), &shape).unwrap();
     let p = &run.point;
     // 5 tenders: 5 opens, 23 bids, 23 reveals, 5 evaluations and 5 awards.

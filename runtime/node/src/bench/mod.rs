@@ -63,6 +63,9 @@ pub struct BenchReport {
     pub by_block_size: Vec<pipeline::PipelinePoint>,
     pub by_bidders: Vec<pipeline::PipelinePoint>,
     pub replay: pipeline::ReplayFigures,
+    /// The bidders sweep's first point again, executing on one thread: the
+    /// gain from parallel execution, measured in this run.
+    pub serial: pipeline::PipelinePoint,
     pub cores: usize,
 }
 
@@ -81,7 +84,12 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
             "pipeline: {} bids, {} bidders per tender, blocks of {block_size}",
             config.sweep_bids, config.sweep_bidders
         ));
-        let shape = pipeline::Shape { bids: config.sweep_bids, bidders_per_tender: config.sweep_bidders, block_size };
+        let shape = pipeline::Shape {
+            bids: config.sweep_bids,
+            bidders_per_tender: config.sweep_bidders,
+            block_size,
+            exec_threads: procura_chain::cores(),
+        };
         by_block_size.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
     let mut by_bidders = Vec::new();
@@ -94,14 +102,21 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
             bids: config.sweep_bids,
             bidders_per_tender: bidders,
             block_size: config.sweep_block_size,
+            exec_threads: procura_chain::cores(),
         };
         by_bidders.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
+    let serial_shape = pipeline::Shape { exec_threads: 1, ..by_bidders[0].shape };
+    say(&format!(
+        "pipeline: {} bidders per tender, blocks of {}, executed on one thread",
+        serial_shape.bidders_per_tender, serial_shape.block_size
+    ));
+    let serial = pipeline::run(&config.contracts_dir, &serial_shape)?.point;
     say(&format!("audit replay of a chain of {} calls", config.replay_calls));
     let replay =
         pipeline::replay(&config.contracts_dir, config.replay_calls, config.sweep_block_size, config.progress)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(BenchReport { floor, by_block_size, by_bidders, replay, cores })
+    Ok(BenchReport { floor, by_block_size, by_bidders, replay, serial, cores })
 }
 
 /// Writes `bench.md`, `bench.json` and the two plots into `dir`.

@@ -25,6 +25,8 @@ pub struct Shape {
     pub bidders_per_tender: usize,
     /// Most transactions per block (blocks also respect the gas budget).
     pub block_size: usize,
+    /// Threads each block executes on (the node's default: every core).
+    pub exec_threads: usize,
 }
 
 /// One measured run.
@@ -45,6 +47,10 @@ pub struct PipelinePoint {
     pub execute_us: f64,
     pub state_us: f64,
     pub commit_us: f64,
+    /// Share of calls taken from a helper thread's run ahead, and share run
+    /// ahead but re-executed because an earlier call wrote what they read.
+    pub run_ahead_pct: f64,
+    pub reexecuted_pct: f64,
 }
 
 /// The result of a run, with the node's data directory kept for replay.
@@ -67,6 +73,8 @@ struct Phase {
     commit: Duration,
     calls: usize,
     blocks: u64,
+    run_ahead: usize,
+    reexecuted: usize,
 }
 
 impl Phase {
@@ -78,6 +86,8 @@ impl Phase {
         self.commit += other.commit;
         self.calls += other.calls;
         self.blocks += other.blocks;
+        self.run_ahead += other.run_ahead;
+        self.reexecuted += other.reexecuted;
     }
 }
 
@@ -167,6 +177,8 @@ fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u6
             phase.execute += chain.last_timings.execute;
             phase.state += chain.last_timings.state_update;
             phase.commit += chain.last_timings.commit;
+            phase.run_ahead += chain.last_timings.parallel.run_ahead;
+            phase.reexecuted += chain.last_timings.parallel.reexecuted;
             phase.calls += count;
             phase.blocks += 1;
         }
@@ -181,6 +193,7 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
     let validator = SigningKey::from_bytes(&[0x11; 32]);
     let genesis = GenesisConfig::dev(hex::encode(validator.verifying_key().to_bytes()), vec!["sealed-bid".into()]);
     let mut chain = Chain::open(dir.path(), genesis.clone(), contracts_dir, Some(validator))?;
+    chain.set_execution_threads(shape.exec_threads);
     let code = std::fs::read(contracts_dir.join("sealed-bid.wasm"))?;
     let contract = contract_address(&Address::ZERO, &procura_vm::code_hash(&code), 0);
     let buyer = SigningKey::from_bytes(&[1; 32]);
@@ -205,7 +218,10 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         .map(|_| buyer_call("open_tender", borsh::to_vec(&(params.clone(),)).expect("encodes"), 1_000_000))
         .collect();
     let keys: Vec<SigningKey> = (0..shape.bids as u64).map(bidder_key).collect();
-    let tender_of = |i: usize| (i / per_tender) as u64;
+    // Bids arrive interleaved across the open tenders, as they would from
+    // many suppliers at once (tender by tender, every bid would depend on
+    // the one before through its tender's bid counter).
+    let tender_of = |i: usize| (i % tenders) as u64;
     let price_of = |i: usize| 1_000 + (i as u128 * 7_919) % 100_000;
     let bids: Vec<Vec<u8>> = keys
         .iter()
@@ -260,6 +276,8 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         execute_us: micros_per(total.execute, total.calls),
         state_us: micros_per(total.state, total.calls),
         commit_us: micros_per(total.commit, total.calls),
+        run_ahead_pct: 100.0 * total.run_ahead as f64 / total.calls as f64,
+        reexecuted_pct: 100.0 * total.reexecuted as f64 / total.calls as f64,
     };
     drop(chain);
     Ok(PipelineRun { point, dir, genesis })
@@ -281,7 +299,8 @@ pub struct ReplayFigures {
 
 pub fn replay(contracts_dir: &Path, calls: usize, block_size: usize, progress: bool) -> anyhow::Result<ReplayFigures> {
     // Bids and reveals are two calls per bid; 1,000 bidders per tender.
-    let shape = Shape { bids: calls.div_ceil(2), bidders_per_tender: 1_000, block_size };
+    let shape =
+        Shape { bids: calls.div_ceil(2), bidders_per_tender: 1_000, block_size, exec_threads: procura_chain::cores() };
     let run = run(contracts_dir, &shape)?;
     let db = procura_storage::Db::open(&run.dir.path().join("db"))?;
     let data = crate::audit::verify(&db, run.genesis.clone(), contracts_dir, progress)?;

@@ -32,12 +32,13 @@ fn floor_table(f: &Floor, cores: usize, out: &mut String) {
 fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
     out.push_str(
         "| block size | bidders/tender | tenders | calls | blocks | calls/s | bids/s | reveals/s | evaluate+award ms/tender | \
-         admission µs | execute µs | state µs | commit µs |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         admission µs | execute µs | state µs | commit µs | run ahead % | re-executed % |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for p in points {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
             p.shape.block_size,
             p.shape.bidders_per_tender,
             p.tenders,
@@ -50,7 +51,9 @@ fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
             p.admission_us,
             p.execute_us,
             p.state_us,
-            p.commit_us
+            p.commit_us,
+            p.run_ahead_pct,
+            p.reexecuted_pct
         );
     }
 }
@@ -69,6 +72,20 @@ pub fn markdown(r: &BenchReport) -> String {
         "\nBest pipeline point: {best:.0} calls/s = {:.2} of 1/floor ({ceiling:.0} calls/s, signatures on {} cores).",
         best / ceiling,
         r.cores
+    );
+    let parallel = &r.by_bidders[0];
+    let _ = writeln!(
+        out,
+        "\nParallel execution: {:.0} calls/s on {} threads against {:.0} calls/s on one ({} bidders per tender, \
+         blocks of {}): {:.2}×; execute µs per call {:.1} against {:.1}.",
+        parallel.calls_per_s,
+        parallel.shape.exec_threads,
+        r.serial.calls_per_s,
+        parallel.shape.bidders_per_tender,
+        parallel.shape.block_size,
+        parallel.calls_per_s / r.serial.calls_per_s,
+        parallel.execute_us,
+        r.serial.execute_us
     );
     let rp = &r.replay;
     let _ = writeln!(

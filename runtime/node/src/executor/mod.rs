@@ -1,14 +1,27 @@
-//! Executes a block's transactions in order against committed state plus the
-//! block's own pending writes, and produces receipts and the state update.
-//! The proposer and every validator run exactly this code.
+//! Executes a block's transactions with the result of running them in order
+//! against committed state plus the block's own pending writes, and produces
+//! receipts and the state update. The proposer and every validator run
+//! exactly this code.
+//!
+//! `pending.rs`: the state a transaction sees; `parallel.rs`: the same block
+//! result on several cores.
 
+mod parallel;
+mod pending;
+
+pub use parallel::ParallelStats;
+pub use pending::{load, PendingState};
+
+use pending::{contract_of, store, BlockContracts, ContractStorage};
 use procura_chain::{account_address, contract_address, Action, Receipt, ReceiptStatus, SignedTransaction};
 use procura_primitives::Address;
 use procura_state::{compute_update, Account, ContractInfo, StateKey, StateStore, StateUpdate};
-use procura_vm::{CallContext, CallRequest, ContractWorld, Mode, Storage, Vm};
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+use procura_vm::{CallContext, CallRequest, Mode};
 use std::sync::Arc;
+
+/// Below this many transactions a block runs on one thread: starting
+/// helpers costs more than they save.
+const PARALLEL_FROM: usize = 32;
 
 /// Gas for storing code: per call and per byte (validation and compilation
 /// are paid by the uploader).
@@ -24,100 +37,11 @@ pub struct BlockContext {
     pub time: u64,
 }
 
-/// Committed state with the block's pending writes on top.
-pub struct PendingState<'a> {
-    pub committed: &'a dyn StateStore,
-    pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
-    /// Contracts already resolved in this block, by address: a contract
-    /// record is written once (at instantiation) and never changed or
-    /// removed, so a hit stays right for the block and saves a state read
-    /// and a decode per call.
-    contracts: RefCell<BTreeMap<Address, Arc<procura_vm::Contract>>>,
-}
-
-impl<'a> PendingState<'a> {
-    pub fn new(committed: &'a dyn StateStore) -> Self {
-        PendingState { committed, writes: BTreeMap::new(), contracts: RefCell::default() }
-    }
-
-    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        match self.writes.get(key) {
-            Some(v) => v.clone(),
-            // A store read failure is a node fault, not a contract outcome.
-            None => self.committed.latest(key).expect("state store read failed"),
-        }
-    }
-
-    pub fn put(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) {
-        self.writes.insert(key, value);
-    }
-
-    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
-        let base = |cursor: Option<&[u8]>| self.committed.latest_next(prefix, cursor).expect("state store read failed");
-        procura_vm::state::merged_next(&self.writes, base, prefix, after).0
-    }
-}
-
-/// One contract's storage, as the VM sees it: its own keys, unprefixed.
-struct ContractStorage<'s, 'a> {
-    state: &'s PendingState<'a>,
-    prefix: Vec<u8>,
-}
-
-impl Storage for ContractStorage<'_, '_> {
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.state.get(&[self.prefix.as_slice(), key].concat())
-    }
-
-    fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<(Vec<u8>, Vec<u8>)> {
-        let full_prefix = [self.prefix.as_slice(), prefix].concat();
-        let full_after = after.map(|a| [self.prefix.as_slice(), a].concat());
-        self.state.next(&full_prefix, full_after.as_deref()).map(|(k, v)| (k[self.prefix.len()..].to_vec(), v))
-    }
-}
-
-/// Every deployed contract as of the running block, for `call_view`.
-struct BlockContracts<'s, 'a> {
-    vm: &'s Vm,
-    state: &'s PendingState<'a>,
-}
-
-impl ContractWorld for BlockContracts<'_, '_> {
-    fn contract_at(&self, address: &Address) -> Option<(Arc<procura_vm::Contract>, Box<dyn Storage + '_>)> {
-        let contract = contract_of(self.vm, self.state, address).ok()?;
-        let storage = ContractStorage { state: self.state, prefix: StateKey::storage_prefix(address) };
-        Some((contract, Box::new(storage)))
-    }
-}
-
-/// The compiled contract deployed at `address`.
-fn contract_of(vm: &Vm, state: &PendingState<'_>, address: &Address) -> Result<Arc<procura_vm::Contract>, String> {
-    if let Some(known) = state.contracts.borrow().get(address) {
-        return Ok(known.clone());
-    }
-    let info: ContractInfo =
-        load(state, &StateKey::contract(address)).ok_or_else(|| format!("unknown contract {address}"))?;
-    let contract = match vm.prepared(&info.code_hash) {
-        Some(ready) => ready,
-        None => {
-            let code = state.get(&StateKey::code(&info.code_hash)).unwrap_or_default();
-            vm.prepare(&code).map_err(|e| format!("stored code does not load: {e}"))?
-        }
-    };
-    state.contracts.borrow_mut().insert(*address, contract.clone());
-    Ok(contract)
-}
-
-pub fn load<T: borsh::BorshDeserialize>(state: &PendingState<'_>, key: &[u8]) -> Option<T> {
-    state.get(key).and_then(|b| borsh::from_slice(&b).ok())
-}
-
-fn store<T: borsh::BorshSerialize>(state: &mut PendingState<'_>, key: Vec<u8>, value: &T) {
-    state.put(key, Some(borsh::to_vec(value).expect("encodes")));
-}
-
 pub struct Executor {
-    pub vm: Arc<Vm>,
+    pub vm: Arc<procura_vm::Vm>,
+    /// Threads a block may execute on (1: strictly serial). The result is
+    /// the same for any value; see `parallel.rs`.
+    pub threads: usize,
 }
 
 /// Result of executing a list of transactions.
@@ -129,6 +53,7 @@ pub struct Executed {
     /// (for benchmarks; never part of consensus).
     pub execute_time: std::time::Duration,
     pub state_time: std::time::Duration,
+    pub parallel: ParallelStats,
 }
 
 impl Executor {
@@ -136,25 +61,25 @@ impl Executor {
     /// checked) in order and computes the state update for `block.height`.
     pub fn execute_block(
         &self,
-        committed: &dyn StateStore,
+        committed: &(dyn StateStore + Sync),
         tree: &impl jmt::storage::TreeReader,
         block: &BlockContext,
         txs: &[SignedTransaction],
     ) -> anyhow::Result<Executed> {
         let started = std::time::Instant::now();
-        let mut state = PendingState::new(committed);
-        let mut receipts = Vec::with_capacity(txs.len());
-        let mut gas_used = 0;
-        for tx in txs {
-            let receipt = self.execute_tx(&mut state, block, tx);
-            gas_used += receipt.gas_used;
-            receipts.push(receipt);
-        }
+        let (receipts, writes, parallel) = if self.threads > 1 && txs.len() >= PARALLEL_FROM {
+            parallel::execute(self, committed, block, txs, self.threads - 1)
+        } else {
+            let mut state = PendingState::new(committed);
+            let receipts = txs.iter().map(|tx| self.execute_tx(&mut state, block, tx)).collect();
+            (receipts, state.writes, ParallelStats { in_order: txs.len(), ..Default::default() })
+        };
+        let gas_used = receipts.iter().map(|r| r.gas_used).sum();
         let execute_time = started.elapsed();
         // One tree update per block, not per transaction.
-        let update = compute_update(tree, block.height, state.writes)?;
+        let update = compute_update(tree, block.height, writes)?;
         let state_time = started.elapsed() - execute_time;
-        Ok(Executed { receipts, update, gas_used, execute_time, state_time })
+        Ok(Executed { receipts, update, gas_used, execute_time, state_time, parallel })
     }
 
     pub fn execute_tx(
