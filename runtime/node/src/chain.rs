@@ -74,6 +74,16 @@ pub enum ApplyError {
     Other(#[from] anyhow::Error),
 }
 
+/// Threads a block executes on: every core, or `PROCURA_EXEC_THREADS` (an
+/// operator's or a benchmark's choice; results never depend on it).
+fn execution_threads() -> usize {
+    std::env::var("PROCURA_EXEC_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or_else(procura_chain::cores)
+}
+
 impl Chain {
     pub fn open(
         data_dir: &Path,
@@ -92,7 +102,7 @@ impl Chain {
             block_gas_limit: genesis.block_gas_limit,
             max_tx_bytes: genesis.max_tx_bytes,
         };
-        let executor = Executor { vm: Arc::new(vm), threads: procura_chain::cores() };
+        let executor = Executor { vm: Arc::new(vm), threads: execution_threads() };
         let governance = governance_address(&genesis, contracts_dir)?;
         let head = match db.head()? {
             Some(h) => {

@@ -44,6 +44,10 @@ fn a_tiny_suite_writes_tables_and_plots() {
     bench::write(&report, out.path()).unwrap();
     let md = std::fs::read_to_string(out.path().join("bench.md")).unwrap();
     assert!(md.contains("| 12 | 6 | 2 |"), "{md}");
+    // The one-thread point repeats the bidders sweep's first shape.
+    assert_eq!(report.serial.shape.exec_threads, 1);
+    assert_eq!(report.serial.calls, report.by_bidders[0].calls);
+    assert!(md.contains("Parallel execution:"), "{md}");
     for svg in ["throughput-vs-block-size.svg", "throughput-vs-bidders.svg"] {
         let text = std::fs::read_to_string(out.path().join(svg)).unwrap();
         assert!(text.starts_with("<svg") && text.contains("bidders per tender"), "{svg}");

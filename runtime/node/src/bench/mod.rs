@@ -8,6 +8,7 @@ pub mod floor;
 pub mod pipeline;
 pub mod plot;
 pub mod report;
+pub mod scaling;
 pub mod timing;
 
 use std::path::PathBuf;
@@ -63,9 +64,11 @@ pub struct BenchReport {
     pub by_block_size: Vec<pipeline::PipelinePoint>,
     pub by_bidders: Vec<pipeline::PipelinePoint>,
     pub replay: pipeline::ReplayFigures,
-    /// The bidders sweep's first point again, executing on one thread: the
-    /// gain from parallel execution, measured in this run.
+    /// The bidders sweep's first point again, executing on one thread: what
+    /// parallel execution gains in the pipeline, measured in this run.
     pub serial: pipeline::PipelinePoint,
+    /// Parallel execution with a core free for it.
+    pub scaling: scaling::ExecutionScaling,
     pub cores: usize,
 }
 
@@ -112,11 +115,13 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
         serial_shape.bidders_per_tender, serial_shape.block_size
     ));
     let serial = pipeline::run(&config.contracts_dir, &serial_shape)?.point;
+    say(&format!("execution of one block of {} calls, on one thread and on every core", config.sweep_block_size));
+    let scaling = scaling::measure(&config.contracts_dir, config.sweep_block_size)?;
     say(&format!("audit replay of a chain of {} calls", config.replay_calls));
     let replay =
         pipeline::replay(&config.contracts_dir, config.replay_calls, config.sweep_block_size, config.progress)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(BenchReport { floor, by_block_size, by_bidders, replay, serial, cores })
+    Ok(BenchReport { floor, by_block_size, by_bidders, replay, serial, scaling, cores })
 }
 
 /// Writes `bench.md`, `bench.json` and the two plots into `dir`.

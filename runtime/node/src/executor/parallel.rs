@@ -1,14 +1,14 @@
 //! A block's transactions on several cores, with exactly the serial result.
 //!
-//! The calling thread applies the block in order. Helper threads run later
-//! transactions ahead of their turn over the writes applied so far, each
-//! recording what it read and how far the block had got when it read it.
-//! When the calling thread reaches a transaction a helper ran, it keeps the
-//! run if no transaction applied since wrote anything the run read: every
+//! The calling thread applies the block in order. Helper threads run
+//! transactions a few places ahead of it over the writes applied so far,
+//! each recording what it read and how far the block had got when it read
+//! it. When the calling thread reaches a transaction a helper ran, it keeps
+//! the run if no transaction applied since wrote anything the run read: every
 //! read then returned what it would have in block order, and execution is
 //! deterministic given what it reads, so receipt, gas and writes are the
-//! serial ones. Otherwise it throws the run away and executes the
-//! transaction itself. Receipts, gas and the state root therefore never
+//! serial ones. Otherwise, or if the run is not finished yet (the calling
+//! thread never waits), it executes the transaction itself. Receipts, gas and the state root therefore never
 //! depend on the number of threads or on timing; only the work done does.
 //! Transactions of different tenders do not touch each other's keys, so
 //! most runs are kept; a chain of dependent transactions (one sender's
@@ -18,8 +18,17 @@ use super::pending::{BlockWrites, PendingState, ReadSet, Writes};
 use super::{BlockContext, Executor};
 use procura_chain::{Receipt, SignedTransaction};
 use procura_state::StateStore;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// How far ahead of the calling thread helpers start: far enough that a run
+/// is usually finished when its turn comes, near enough that few of the
+/// transactions in between have written what it reads.
+const LEAD: usize = 4;
+
+const UNCLAIMED: u8 = 0;
+const HELPER: u8 = 1;
+const IN_TURN: u8 = 2;
 
 /// A transaction run ahead of its turn.
 struct RunAhead {
@@ -31,7 +40,7 @@ struct RunAhead {
 /// How a block's transactions were executed (benchmarks and tests).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParallelStats {
-    /// Executed by the calling thread in its turn.
+    /// Executed by the calling thread in its turn (no run ahead was ready).
     pub in_order: usize,
     /// Taken from a helper's run ahead.
     pub run_ahead: usize,
@@ -50,23 +59,26 @@ pub(super) fn execute(
     helpers: usize,
 ) -> (Vec<Receipt>, Writes, ParallelStats) {
     let applied = BlockWrites::default();
-    // The first transaction nobody has claimed: helpers take from it; the
-    // caller claims its current one when no helper has.
-    let next = AtomicUsize::new(0);
-    // Helpers still running: one that panicked (a store read failure) leaves
-    // its claim unfilled, and the caller must not wait for it.
-    let running = AtomicUsize::new(helpers);
+    // Who runs each transaction: the first to claim it.
+    let claims: Vec<AtomicU8> = txs.iter().map(|_| AtomicU8::new(UNCLAIMED)).collect();
     let ahead: Vec<Mutex<Option<RunAhead>>> = txs.iter().map(|_| Mutex::new(None)).collect();
+    // The calling thread's position, and where helpers look for work next.
+    let turn = AtomicUsize::new(0);
+    let next_ahead = AtomicUsize::new(LEAD);
+    let finished = std::sync::atomic::AtomicBool::new(false);
     let mut receipts = Vec::with_capacity(txs.len());
     let mut stats = ParallelStats::default();
     std::thread::scope(|scope| {
         for _ in 0..helpers {
             scope.spawn(|| {
-                let _done = Finished(&running);
                 let mut view = PendingState::over(committed, &applied, true);
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
+                while !finished.load(Ordering::Relaxed) {
+                    next_ahead.fetch_max(turn.load(Ordering::Acquire) + LEAD, Ordering::Relaxed);
+                    let i = next_ahead.fetch_add(1, Ordering::Relaxed);
                     let Some(tx) = txs.get(i) else { return };
+                    if claims[i].compare_exchange(UNCLAIMED, HELPER, Ordering::AcqRel, Ordering::Relaxed).is_err() {
+                        continue;
+                    }
                     let receipt = executor.execute_tx(&mut view, block, tx);
                     let (writes, reads) = view.take_run();
                     *ahead[i].lock().expect("no helper panics holding it") = Some(RunAhead { receipt, writes, reads });
@@ -80,12 +92,11 @@ pub(super) fn execute(
             receipt
         };
         for (i, tx) in txs.iter().enumerate() {
-            if next.compare_exchange(i, i + 1, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
-                stats.in_order += 1;
-                receipts.push(in_turn(tx));
-                continue;
-            }
-            match wait_for(&ahead[i], &running) {
+            turn.store(i, Ordering::Release);
+            let claimed = claims[i].compare_exchange(UNCLAIMED, IN_TURN, Ordering::AcqRel, Ordering::Relaxed);
+            // A helper's run, if it claimed this one and has finished it.
+            let run = claimed.is_err().then(|| ahead[i].lock().expect("no helper panics holding it").take()).flatten();
+            match run {
                 Some(run) if !run.reads.stale(&applied.read()) => {
                     stats.run_ahead += 1;
                     applied.apply(run.writes);
@@ -95,33 +106,13 @@ pub(super) fn execute(
                     stats.reexecuted += 1;
                     receipts.push(in_turn(tx));
                 }
-                // Its helper is gone; the scope re-raises its panic.
-                None => receipts.push(in_turn(tx)),
+                None => {
+                    stats.in_order += 1;
+                    receipts.push(in_turn(tx));
+                }
             }
         }
+        finished.store(true, Ordering::Relaxed);
     });
     (receipts, applied.into_writes(), stats)
-}
-
-/// The run of a claimed transaction: the helper has started it.
-fn wait_for(slot: &Mutex<Option<RunAhead>>, running: &AtomicUsize) -> Option<RunAhead> {
-    loop {
-        let helpers_gone = running.load(Ordering::Acquire) == 0;
-        if let Some(run) = slot.lock().expect("no helper panics holding it").take() {
-            return Some(run);
-        }
-        if helpers_gone {
-            return None;
-        }
-        std::thread::yield_now();
-    }
-}
-
-/// Counts a helper out when it returns or panics.
-struct Finished<'a>(&'a AtomicUsize);
-
-impl Drop for Finished<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Release);
-    }
 }
