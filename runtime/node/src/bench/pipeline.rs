@@ -60,7 +60,7 @@ pub struct PipelineRun {
     pub genesis: GenesisConfig,
 }
 
-const T_OPEN: u64 = 1_800_000_000;
+pub(super) const T_OPEN: u64 = 1_800_000_000;
 const BID_DEADLINE: u64 = T_OPEN + 100;
 const REVEAL_DEADLINE: u64 = T_OPEN + 200;
 
@@ -91,7 +91,7 @@ impl Phase {
     }
 }
 
-fn call(
+pub(super) fn call(
     key: &SigningKey,
     nonce: u64,
     contract: Address,
@@ -188,18 +188,29 @@ fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u6
     Ok(phase)
 }
 
-pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
+/// A fresh dev chain with sealed-bid at genesis, in a temporary directory.
+pub(super) struct BenchChain {
+    pub dir: tempfile::TempDir,
+    pub genesis: GenesisConfig,
+    pub chain: Chain,
+    /// Sealed-bid's address.
+    pub contract: Address,
+}
+
+pub(super) fn bench_chain(contracts_dir: &Path) -> anyhow::Result<BenchChain> {
     let dir = tempfile::tempdir()?;
     let validator = SigningKey::from_bytes(&[0x11; 32]);
     let genesis = GenesisConfig::dev(hex::encode(validator.verifying_key().to_bytes()), vec!["sealed-bid".into()]);
-    let mut chain = Chain::open(dir.path(), genesis.clone(), contracts_dir, Some(validator))?;
-    chain.set_execution_threads(shape.exec_threads);
+    let chain = Chain::open(dir.path(), genesis.clone(), contracts_dir, Some(validator))?;
     let code = std::fs::read(contracts_dir.join("sealed-bid.wasm"))?;
     let contract = contract_address(&Address::ZERO, &procura_vm::code_hash(&code), 0);
-    let buyer = SigningKey::from_bytes(&[1; 32]);
-    let per_tender = shape.bidders_per_tender.max(1);
-    let tenders = shape.bids.div_ceil(per_tender);
-    let params = TenderParams {
+    Ok(BenchChain { dir, genesis, chain, contract })
+}
+
+/// The tenders the bench opens: bids until `T_OPEN + 100`, reveals until
+/// `T_OPEN + 200`, any price.
+pub(super) fn tender_params() -> TenderParams {
+    TenderParams {
         description_hash: [1; 32],
         budget: u128::MAX,
         currency: "EUR".into(),
@@ -207,7 +218,16 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         reveal_deadline: REVEAL_DEADLINE,
         min_bids: 1,
         standstill_secs: 60,
-    };
+    }
+}
+
+pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
+    let BenchChain { dir, genesis, mut chain, contract } = bench_chain(contracts_dir)?;
+    chain.set_execution_threads(shape.exec_threads);
+    let buyer = SigningKey::from_bytes(&[1; 32]);
+    let per_tender = shape.bidders_per_tender.max(1);
+    let tenders = shape.bids.div_ceil(per_tender);
+    let params = tender_params();
     let mut buyer_nonce = 0u64;
     let mut buyer_call = |method: &str, args: Vec<u8>, gas: u64| {
         buyer_nonce += 1;

@@ -7,18 +7,14 @@
 //! signatures, or a machine with more cores than the pipeline keeps busy).
 
 use super::floor::{bidder_key, submit_bid_tx};
-use crate::chain::Chain;
+use super::pipeline::{bench_chain, call, tender_params, BenchChain, T_OPEN};
 use crate::executor::BlockContext;
-use crate::genesis::GenesisConfig;
 use ed25519_dalek::SigningKey;
-use procura_chain::{contract_address, Action, ReceiptStatus, Transaction};
-use procura_primitives::Address;
-use sealed_bid::TenderParams;
+use procura_chain::ReceiptStatus;
 use std::path::Path;
 
 const ROUNDS: usize = 7;
 const BIDDERS_PER_TENDER: usize = 10;
-const T_OPEN: u64 = 1_800_000_000;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ExecutionScaling {
@@ -34,31 +30,12 @@ pub struct ExecutionScaling {
 }
 
 pub fn measure(contracts_dir: &Path, block_size: usize) -> anyhow::Result<ExecutionScaling> {
-    let dir = tempfile::tempdir()?;
-    let validator = SigningKey::from_bytes(&[0x11; 32]);
-    let genesis = GenesisConfig::dev(hex::encode(validator.verifying_key().to_bytes()), vec!["sealed-bid".into()]);
-    let mut chain = Chain::open(dir.path(), genesis, contracts_dir, Some(validator))?;
-    let code = std::fs::read(contracts_dir.join("sealed-bid.wasm"))?;
-    let contract = contract_address(&Address::ZERO, &procura_vm::code_hash(&code), 0);
+    let BenchChain { mut chain, contract, .. } = bench_chain(contracts_dir)?;
     let buyer = SigningKey::from_bytes(&[1; 32]);
     let tenders = block_size.div_ceil(BIDDERS_PER_TENDER).max(1);
-    let params = TenderParams {
-        description_hash: [1; 32],
-        budget: u128::MAX,
-        currency: "EUR".into(),
-        bid_deadline: T_OPEN + 100,
-        reveal_deadline: T_OPEN + 200,
-        min_bids: 1,
-        standstill_secs: 60,
-    };
-    let opens = (0..tenders as u64)
-        .map(|nonce| {
-            let args = borsh::to_vec(&(params.clone(),)).expect("encodes");
-            let action = Action::Call { contract, method: "open_tender".into(), args };
-            let signer = buyer.verifying_key().to_bytes();
-            Transaction { chain_id: "procura-dev".into(), signer, nonce, gas_limit: 1_000_000, action }.sign(&buyer)
-        })
-        .collect();
+    let args = borsh::to_vec(&(tender_params(),)).expect("encodes");
+    let opens =
+        (0..tenders as u64).map(|n| call(&buyer, n, contract, "open_tender", args.clone(), 1_000_000)).collect();
     chain.produce(opens, T_OPEN)?;
     // Interleaved across tenders, as in the pipeline.
     let bids: Vec<_> = (0..block_size)

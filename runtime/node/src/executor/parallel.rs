@@ -4,21 +4,22 @@
 //! transactions a few places ahead of it over the writes applied so far,
 //! each recording what it read and how far the block had got when it read
 //! it. When the calling thread reaches a transaction a helper ran, it keeps
-//! the run if no transaction applied since wrote anything the run read: every
-//! read then returned what it would have in block order, and execution is
-//! deterministic given what it reads, so receipt, gas and writes are the
-//! serial ones. Otherwise, or if the run is not finished yet (the calling
-//! thread never waits), it executes the transaction itself. Receipts, gas and the state root therefore never
-//! depend on the number of threads or on timing; only the work done does.
-//! Transactions of different tenders do not touch each other's keys, so
-//! most runs are kept; a chain of dependent transactions (one sender's
-//! nonces, one tender's bid counter) runs at serial speed.
+//! the run if no transaction applied since wrote anything the run read:
+//! every read then returned what it would have in block order, and
+//! execution is deterministic given what it reads, so receipt, gas and
+//! writes are the serial ones. Otherwise, or if the run is not finished yet
+//! (the calling thread never waits), it executes the transaction itself.
+//! Receipts, gas and the state root therefore never depend on the number of
+//! threads or on timing; only the work done does. Transactions of different
+//! tenders do not touch each other's keys, so most runs are kept; a chain of
+//! dependent transactions (one sender's nonces, one tender's bid counter)
+//! runs at serial speed.
 
 use super::pending::{BlockWrites, PendingState, ReadSet, Writes};
 use super::{BlockContext, Executor};
 use procura_chain::{Receipt, SignedTransaction};
 use procura_state::StateStore;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// How far ahead of the calling thread helpers start: far enough that a run
@@ -65,7 +66,7 @@ pub(super) fn execute(
     // The calling thread's position, and where helpers look for work next.
     let turn = AtomicUsize::new(0);
     let next_ahead = AtomicUsize::new(LEAD);
-    let finished = std::sync::atomic::AtomicBool::new(false);
+    let finished = AtomicBool::new(false);
     let mut receipts = Vec::with_capacity(txs.len());
     let mut stats = ParallelStats::default();
     std::thread::scope(|scope| {
