@@ -5,6 +5,7 @@
 
 pub mod admission;
 pub mod block;
+pub mod ed25519;
 pub mod merkle;
 pub mod receipt;
 pub mod signatures;
@@ -16,6 +17,6 @@ pub use admission::{
 pub use block::{Block, BlockError, BlockHeader, SignedHeader};
 pub use receipt::{Receipt, ReceiptStatus};
 pub use signatures::{
-    cores, first_bad_signature, first_bad_signature_on, verify_all, verify_on, ChecksAhead, SharedChecks,
+    cores, first_bad_signature, first_bad_signature_on, verify_all, verify_batch, verify_on, ChecksAhead, SharedChecks,
 };
 pub use tx::{account_address, contract_address, Action, SignedTransaction, Transaction};

@@ -3,7 +3,7 @@
 //! encoding of the signed transaction.
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey};
 use procura_primitives::{Address, Hash32};
 use sha2::{Digest, Sha256};
 
@@ -90,12 +90,10 @@ impl SignedTransaction {
         Sha256::digest(self.encode()).into()
     }
 
+    /// Whether the signature holds under the chain's rule
+    /// ([`crate::ed25519`]).
     pub fn verify_signature(&self) -> bool {
-        let Ok(key) = VerifyingKey::from_bytes(&self.tx.signer) else { return false };
-        let sig = ed25519_dalek::Signature::from_bytes(&self.signature);
-        // Strict verification refuses malleable signatures and weak keys, so
-        // one transaction has one valid signature encoding.
-        key.verify_strict(&self.tx.signing_bytes(), &sig).is_ok()
+        crate::ed25519::verify(&self.tx.signer, &self.signature, &self.tx.signing_bytes())
     }
 }
 

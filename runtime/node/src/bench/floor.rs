@@ -17,19 +17,25 @@ use std::time::Instant;
 /// Keys a `submit_bid` writes into the authenticated state: the bid record,
 /// the tender record and the signer's account (nonce).
 pub const STATE_WRITES_PER_BID: usize = 3;
+/// Signatures per batch in the floor's batched figure (the size of a
+/// `SharedChecks` chunk).
+pub const VERIFY_BATCH: usize = 64;
 /// Block size the floor's fsync is shared by.
 pub const FLOOR_BLOCK_SIZE: usize = 1_000;
 
 /// Microseconds per operation.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Floor {
-    /// ed25519 strict verification of one transaction's signature.
+    /// One transaction's signature under the chain's rule
+    /// (`procura_chain::ed25519`: ZIP-215), checked alone.
     pub verify_us: f64,
-    /// Per signature, 1,000 transactions verified on every core
-    /// (`procura_chain::verify_all`, what admission and replay do). Not
-    /// ed25519 batch verification: consensus needs one strict answer per
-    /// signature, and the `batch` feature's dependencies would change the
-    /// build's proc-macro features and recompile RocksDB.
+    /// The same with ed25519-dalek's `verify_strict`, the rule before
+    /// batching, for comparison.
+    pub verify_strict_us: f64,
+    /// Per signature, batches of `VERIFY_BATCH` on one thread.
+    pub verify_batch_us: f64,
+    /// Per signature, 1,000 transactions verified in batches on every core
+    /// (`procura_chain::verify_all`, what admission and replay do).
     pub verify_parallel_us: f64,
     /// sha256 of an encoded `submit_bid` transaction (`tx_bytes` long).
     pub sha256_tx_us: f64,
@@ -47,10 +53,11 @@ pub struct Floor {
 }
 
 impl Floor {
-    /// One transaction's share of everything: verify, hash, execute, its
-    /// state writes and its share of the block's fsync.
+    /// One transaction's share of everything: its signature (batched, as the
+    /// node checks them), hash, execute, its state writes and its share of
+    /// the block's fsync.
     pub fn per_tx_us(&self) -> f64 {
-        self.verify_us
+        self.verify_batch_us
             + self.sha256_tx_us
             + self.submit_bid_us
             + STATE_WRITES_PER_BID as f64 * self.state_write_us
@@ -60,7 +67,7 @@ impl Floor {
     /// [`Floor::per_tx_us`] with signature checks spread over `cores`, as
     /// the node does.
     pub fn per_tx_us_parallel_verify(&self, cores: usize) -> f64 {
-        self.per_tx_us() - self.verify_us + self.verify_us / cores.max(1) as f64
+        self.per_tx_us() - self.verify_batch_us + self.verify_batch_us / cores.max(1) as f64
     }
 }
 
@@ -108,7 +115,10 @@ pub fn measure(contracts_dir: &Path) -> anyhow::Result<Floor> {
     let tx = submit_bid_tx(&bidder_key(1), 0, Address([0xc0; 32]), 0, 1_000);
     let encoded = tx.encode();
     let verify_us = median_us(|_| assert!(tx.verify_signature()));
-    let verify_parallel_us = parallel_verify_us();
+    let strict_key = ed25519_dalek::VerifyingKey::from_bytes(&tx.tx.signer)?;
+    let signature = ed25519_dalek::Signature::from_bytes(&tx.signature);
+    let verify_strict_us = median_us(|_| assert!(strict_key.verify_strict(&tx.tx.signing_bytes(), &signature).is_ok()));
+    let (verify_batch_us, verify_parallel_us) = batch_verify_us();
     let sha256_tx_us = median_us(|_| {
         std::hint::black_box(Sha256::digest(std::hint::black_box(&encoded)));
     });
@@ -150,6 +160,8 @@ pub fn measure(contracts_dir: &Path) -> anyhow::Result<Floor> {
 
     Ok(Floor {
         verify_us,
+        verify_strict_us,
+        verify_batch_us,
         verify_parallel_us,
         sha256_tx_us,
         tx_bytes: encoded.len(),
@@ -185,11 +197,16 @@ fn open_tender_in_memory(vm: &Vm, sealed: &Arc<Contract>) -> MemStorage {
     storage
 }
 
-fn parallel_verify_us() -> f64 {
+/// Per signature: batches of [`VERIFY_BATCH`] on one thread, and 1,000
+/// transactions on every core.
+fn batch_verify_us() -> (f64, f64) {
     const TXS: usize = 1_000;
     let txs: Vec<SignedTransaction> =
         (0..TXS as u64).map(|i| submit_bid_tx(&bidder_key(i), 0, Address([0xc0; 32]), 0, 1_000 + i as u128)).collect();
-    median_us(|_| assert!(procura_chain::first_bad_signature(&txs).is_none())) / TXS as f64
+    let batch = &txs[..VERIFY_BATCH];
+    let one_thread = median_us(|_| assert!(procura_chain::verify_batch(batch).iter().all(|ok| *ok)));
+    let every_core = median_us(|_| assert!(procura_chain::first_bad_signature(&txs).is_none()));
+    (one_thread / VERIFY_BATCH as f64, every_core / TXS as f64)
 }
 
 /// Per key: blocks of `FLOOR_BLOCK_SIZE × 3` new keys into a tree that
