@@ -208,6 +208,63 @@ mod tests {
         }
     }
 
+    /// Every encoding of a small-order point that decodes: the canonical
+    /// ones, `y + p` where that still fits (y = 0 and y = 1), and the sign
+    /// bit set where x = 0.
+    fn small_order_encodings() -> Vec<[u8; 32]> {
+        let mut encodings: Vec<[u8; 32]> = EIGHT_TORSION.iter().map(|t| t.compress().to_bytes()).collect();
+        // p = 2^255 - 19, little-endian; p + y for y = 0, 1.
+        for y in [0u8, 1] {
+            let mut e = [0xff; 32];
+            e[0] = 0xed + y;
+            e[31] = 0x7f;
+            encodings.push(e);
+        }
+        for e in encodings.clone() {
+            let mut flipped = e;
+            flipped[31] ^= 0x80;
+            encodings.push(flipped);
+        }
+        encodings.sort();
+        encodings.dedup();
+        encodings.retain(|e| CompressedEdwardsY(*e).decompress().is_some());
+        encodings
+    }
+
+    #[test]
+    fn r_in_any_encoding_of_a_small_order_point_gets_the_references_verdict() {
+        let key = SigningKey::from_bytes(&[77; 32]);
+        let public = key.verifying_key().to_bytes();
+        let encodings = small_order_encodings();
+        assert!(encodings.len() > 8, "non-canonical encodings are among them: {}", encodings.len());
+        let mut items = Vec::new();
+        for r in encodings {
+            // R is a small-order point, so [s]B = [k]A makes the cofactored
+            // equation hold; k hashes R's bytes as given.
+            let hash: [u8; 64] =
+                Sha512::new().chain_update(r).chain_update(public).chain_update(b"lot").finalize().into();
+            let s = Scalar::from_bytes_mod_order_wide(&hash) * key.to_scalar();
+            let mut signature = [0u8; 64];
+            signature[..32].copy_from_slice(&r);
+            signature[32..].copy_from_slice(s.as_bytes());
+            items.push((public, signature, b"lot".to_vec()));
+        }
+        let single = one_by_one(&items);
+        assert_eq!(single, items.iter().map(zip215).collect::<Vec<_>>(), "the reference");
+        assert!(single.iter().any(|ok| *ok) && items.iter().all(|i| !strict(i)));
+        assert_eq!(batch_of(&items), single);
+    }
+
+    #[test]
+    fn a_key_in_any_encoding_of_a_small_order_point_signs_nothing() {
+        for key in small_order_encodings() {
+            let mut forged = [0u8; 64];
+            forged[..32].copy_from_slice(&key);
+            assert!(!verify(&key, &forged, b"pay me"), "{key:?}");
+            assert_eq!(batch_of(&[(key, forged, b"pay me".to_vec()), signed(1, b"pay me")]), [false, true]);
+        }
+    }
+
     #[test]
     fn a_small_order_key_signs_nothing_although_zip215_alone_would_accept() {
         // The identity point as key, R the identity, s = 0: the equation
