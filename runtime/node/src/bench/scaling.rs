@@ -48,7 +48,7 @@ pub fn measure(contracts_dir: &Path, block_size: usize) -> anyhow::Result<Execut
     for _ in 0..ROUNDS {
         let mut per_call = [0.0; 2];
         for (slot, n) in [1, threads].into_iter().enumerate() {
-            chain.executor.threads = n;
+            chain.set_execution_threads(n);
             let executed = chain.executor.execute_block(&chain.db, &chain.db, &block, &bids)?;
             anyhow::ensure!(
                 executed.receipts.iter().all(|r| r.status == ReceiptStatus::Success),
