@@ -166,7 +166,8 @@ async fn submit_tx(
     let prechecked = procura_chain::Prechecked::new(&bytes);
     let mut s = lock(&s);
     let NodeState { chain, mempool, .. } = &mut *s;
-    let view = NonceView::new(&chain.db, &mempool.pending_nonces);
+    let state = chain.state();
+    let view = NonceView::new(&state, &mempool.pending_nonces);
     let tx = procura_chain::admit_prechecked(prechecked, &chain.rules, &view).map_err(|e| bad(e.to_string()))?;
     let hash = mempool.push(tx, bytes.len()).map_err(|e| {
         let status = if e.is_per_client() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::SERVICE_UNAVAILABLE };
@@ -184,7 +185,8 @@ async fn submit_tx(
 async fn tx_status(State(s): State<Shared>, Path(hash): Path<String>) -> Result<Json<Value>, ApiError> {
     let hash: Hash32 = hex32(&hash, "tx hash")?;
     let s = lock(&s);
-    if s.mempool.contains(&hash) {
+    // A block being written is not committed until it is durable.
+    if s.mempool.contains(&hash) || s.chain.is_being_written(&hash) {
         return Ok(Json(json!({ "status": "pending" })));
     }
     let Some((height, index)) = s.chain.db.tx_location(&hash).map_err(internal)? else {
@@ -216,12 +218,13 @@ async fn block(State(s): State<Shared>, Path(height): Path<String>) -> Result<Js
 async fn view(State(s): State<Shared>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let wire::View { contract, method, args } = wire::parse_view(&body)?;
     let s = lock(&s);
-    let head = s.chain.head();
+    // Durable state only: what a client sees is committed for good.
+    let head = s.chain.durable_head();
     let ctx = BlockContext { height: head.height, time: head.timestamp };
     let result = s
         .chain
         .executor
-        .view(&s.chain.db, &ctx, &contract, &method, &args, s.chain.genesis.block_gas_limit)
+        .view(&*s.chain.db, &ctx, &contract, &method, &args, s.chain.genesis.block_gas_limit)
         .map_err(bad)?;
     Ok(Json(json!({ "height": head.height, "result": hex::encode(result) })))
 }
@@ -238,13 +241,13 @@ async fn state_proof(
 ) -> Result<Json<Value>, ApiError> {
     let key = hex::decode(&key).map_err(|e| bad(format!("key must be hex: {e}")))?;
     let s = lock(&s);
-    let head = s.chain.head().height;
+    let head = s.chain.durable_head().height;
     let height = q.height.unwrap_or(head);
     if height > head {
         return Err(not_found(format!("height {height} is above the head {head}")));
     }
     let block = s.chain.db.block(height).map_err(internal)?.ok_or_else(|| not_found("no such block"))?;
-    let proof = StateProof::read(&s.chain.db, &key, height).map_err(internal)?;
+    let proof = StateProof::read(&*s.chain.db, &key, height).map_err(internal)?;
     Ok(Json(json!({
         "height": height,
         "state_root": hex::encode(block.header.header.state_root),

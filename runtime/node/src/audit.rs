@@ -248,6 +248,7 @@ pub fn replay(
     // Execution is sequential, signature checks are not: the next block is
     // read and its signatures checked on the other cores while this thread
     // executes the current one, and this thread joins in once it is done.
+    // Each block's batch is written behind, while the next one executes.
     let helpers = procura_chain::cores().saturating_sub(1).max(1);
     std::thread::scope(|s| -> Result<(), VerifyError> {
         let check_ahead = |block: Block| {
@@ -268,7 +269,7 @@ pub fn replay(
                 return Err(VerifyError::Tx { height, index, hash, what });
             }
             let applied =
-                target.apply_with(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
+                target.apply_behind(&block, TxSignatures::Verified).map_err(|e| apply_error(e, &block, &parent))?;
             if let Some(stored) = source.stored_receipts(height)? {
                 if stored != applied.receipts {
                     let index = (0..stored.len().max(applied.receipts.len()))
@@ -296,6 +297,7 @@ pub fn replay(
         }
         Ok(())
     })?;
+    target.flush()?;
     bar.finish_and_clear();
     Ok(VerifyReport {
         blocks,
@@ -309,7 +311,7 @@ pub fn replay(
 /// A scratch chain in a temporary directory: fsync off, as it is thrown away.
 fn scratch_chain(genesis: GenesisConfig, contracts_dir: &Path) -> Result<(tempfile::TempDir, Chain), VerifyError> {
     let scratch = tempfile::tempdir().map_err(anyhow::Error::from)?;
-    let mut chain = Chain::open(&scratch.path().join("chain"), genesis, contracts_dir, None)?;
+    let chain = Chain::open(&scratch.path().join("chain"), genesis, contracts_dir, None)?;
     chain.db.set_sync_writes(false);
     Ok((scratch, chain))
 }

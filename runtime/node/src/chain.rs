@@ -2,6 +2,12 @@
 //! blocks from transactions (`build`), checks blocks built elsewhere by
 //! re-executing them (`check`), and commits either through `commit`, one
 //! atomic batch. `produce` = build + commit; `apply` = check + commit.
+//! `commit_behind` writes that batch on its own thread while the next block
+//! is built (`write_behind.rs`).
+
+mod write_behind;
+
+pub use write_behind::ChainState;
 
 use crate::executor::{load, BlockContext, Executed, Executor, PendingState};
 use crate::genesis::{contract_path, GenesisConfig, GOVERNANCE_CONTRACT};
@@ -23,13 +29,20 @@ use std::sync::Arc;
 pub struct ProduceTimings {
     pub execute: std::time::Duration,
     pub state_update: std::time::Duration,
+    /// The producer's time in commit: with write-behind, waiting for the
+    /// block before to be durable and starting this one's write.
     pub commit: std::time::Duration,
+    /// How long the write that finished during this commit took on its own
+    /// thread (with write-behind: the block before's).
+    pub written: std::time::Duration,
     pub parallel: crate::executor::ParallelStats,
 }
 
 pub struct Chain {
     pub last_timings: ProduceTimings,
-    pub db: Db,
+    /// Durable state. Read state through [`Chain::state`]: the block being
+    /// written, if any, is not in here yet.
+    pub db: Arc<Db>,
     pub executor: Executor,
     pub rules: AdmissionRules,
     pub genesis: GenesisConfig,
@@ -39,6 +52,8 @@ pub struct Chain {
     /// The governance contract, when genesis has a `governance` section:
     /// the validator set is then read from its state, not from genesis.
     pub governance: Option<Address>,
+    /// The committed block whose batch is still being written, if any.
+    in_flight: Option<write_behind::InFlight>,
 }
 
 /// Who verifies the transaction signatures of a block being applied.
@@ -92,7 +107,7 @@ impl Chain {
         key: Option<SigningKey>,
     ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
-        let db = Db::open(&data_dir.join("db"))?;
+        let db = Arc::new(Db::open(&data_dir.join("db"))?);
         let vm = Vm::new(procura_vm::VmConfig {
             cache_dir: Some(data_dir.join("module-cache")),
             ..procura_vm::VmConfig::default()
@@ -123,7 +138,17 @@ impl Chain {
                 block.header.header
             }
         };
-        Ok(Chain { last_timings: ProduceTimings::default(), db, executor, rules, genesis, head, key, governance })
+        Ok(Chain {
+            last_timings: ProduceTimings::default(),
+            db,
+            executor,
+            rules,
+            genesis,
+            head,
+            key,
+            governance,
+            in_flight: None,
+        })
     }
 
     /// Threads each block executes on (default: every core). Results do not
@@ -155,11 +180,27 @@ impl Chain {
         wall_clock: u64,
         signatures: TxSignatures,
     ) -> anyhow::Result<(Block, Vec<Receipt>)> {
+        let (block, receipts) = self.produce_behind(txs, wall_clock, signatures)?;
+        let flush_started = std::time::Instant::now();
+        self.last_timings.written = self.flush()?;
+        self.last_timings.commit += flush_started.elapsed();
+        Ok((block, receipts))
+    }
+
+    /// [`Chain::produce_with`], but the block's batch is written on its own
+    /// thread while the caller goes on (see [`Chain::commit_behind`]).
+    pub fn produce_behind(
+        &mut self,
+        txs: Vec<SignedTransaction>,
+        wall_clock: u64,
+        signatures: TxSignatures,
+    ) -> anyhow::Result<(Block, Vec<Receipt>)> {
         let (block, executed) = self.build(txs, wall_clock, signatures)?;
         let (execute, state_update, parallel) = (executed.execute_time, executed.state_time, executed.parallel);
         let commit_started = std::time::Instant::now();
-        let applied = self.commit(&block, executed)?;
-        self.last_timings = ProduceTimings { execute, state_update, commit: commit_started.elapsed(), parallel };
+        let (applied, written) = self.commit_behind_timed(&block, executed)?;
+        let commit = commit_started.elapsed();
+        self.last_timings = ProduceTimings { execute, state_update, commit, written, parallel };
         Ok((block, applied.receipts))
     }
 
@@ -196,7 +237,8 @@ impl Chain {
         let txs = self.admissible(txs);
         // Block time comes from the proposer and never goes backwards.
         let time = wall_clock.max(self.head.timestamp);
-        let executed = self.executor.execute_block(&self.db, &self.db, &BlockContext { height, time }, &txs)?;
+        let state = self.state();
+        let executed = self.executor.execute_block(&state, &state, &BlockContext { height, time }, &txs)?;
         let header = BlockHeader {
             height,
             prev_hash: self.head.hash(),
@@ -224,6 +266,13 @@ impl Chain {
         Ok(self.commit(block, executed)?)
     }
 
+    /// [`Chain::apply_with`] with [`Chain::commit_behind`]: the block's batch
+    /// is written while the caller checks the next one.
+    pub fn apply_behind(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
+        let executed = self.check(block, signatures)?;
+        Ok(self.commit_behind(block, executed)?)
+    }
+
     /// The validator's half: checks a block against the head (linkage,
     /// proposer, gas, admission of every transaction), re-executes it and
     /// compares every root with its header. Commits nothing.
@@ -237,8 +286,9 @@ impl Chain {
         if total > self.rules.block_gas_limit {
             return Err(ApplyError::GasLimit { height: h.height, total, limit: self.rules.block_gas_limit });
         }
+        let state = self.state();
         let empty = Default::default();
-        let mut view = NonceView::new(&self.db, &empty);
+        let mut view = NonceView::new(&state, &empty);
         // Signatures first, on every core; the first bad one is reported as
         // admission would report it.
         let bad_signature = match signatures {
@@ -255,7 +305,7 @@ impl Chain {
             view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
         }
         let ctx = BlockContext { height: h.height, time: h.timestamp };
-        let executed = self.executor.execute_block(&self.db, &self.db, &ctx, &block.txs)?;
+        let executed = self.executor.execute_block(&state, &state, &ctx, &block.txs)?;
         let check = |what, expected: &Hash32, found: &Hash32| {
             if expected != found {
                 Err(ApplyError::RootMismatch {
@@ -274,10 +324,32 @@ impl Chain {
     }
 
     /// The one commit path, for produced, applied and consensus-decided
-    /// blocks alike: block, receipts and state in one atomic batch.
-    /// `executed` must come from [`Chain::build`] or [`Chain::check`] of this
-    /// block on the current head.
+    /// blocks alike: block, receipts and state in one atomic batch, durable
+    /// when this returns. `executed` must come from [`Chain::build`] or
+    /// [`Chain::check`] of this block on the current head.
     pub fn commit(&mut self, block: &Block, executed: Executed) -> anyhow::Result<Applied> {
+        let applied = self.commit_behind(block, executed)?;
+        self.flush()?;
+        Ok(applied)
+    }
+
+    /// [`Chain::commit`], returning once the block's batch is being written
+    /// on its own thread: the head moves at once and [`Chain::state`] reads
+    /// through the block, so the next one can be built or checked while it
+    /// is written. It is durable after the next commit or [`Chain::flush`];
+    /// until then nothing in the database shows it. If the write fails, that
+    /// call returns the error and the head goes back to the block before.
+    pub fn commit_behind(&mut self, block: &Block, executed: Executed) -> anyhow::Result<Applied> {
+        Ok(self.commit_behind_timed(block, executed)?.0)
+    }
+
+    /// [`Chain::commit_behind`], with how long the previous block's write
+    /// took on its thread.
+    fn commit_behind_timed(
+        &mut self,
+        block: &Block,
+        executed: Executed,
+    ) -> anyhow::Result<(Applied, std::time::Duration)> {
         let h = &block.header.header;
         anyhow::ensure!(
             h.height == self.head.height + 1 && h.prev_hash == self.head.hash(),
@@ -285,9 +357,13 @@ impl Chain {
             h.height,
             self.head.height
         );
-        self.db.commit_block(BlockCommit { block, receipts: &executed.receipts, state: &executed.update })?;
+        // One block in flight at a time: the one before must be durable.
+        let written = self.flush()?;
+        let Executed { receipts, update, .. } = executed;
+        let keys = update.latest.keys().cloned().collect();
+        self.in_flight = Some(write_behind::InFlight::start(&self.db, block, &receipts, update, self.head.clone()));
         self.head = h.clone();
-        Ok(Applied { receipts: executed.receipts, written: executed.update.latest.into_keys().collect() })
+        Ok((Applied { receipts, written: keys }, written))
     }
 
     /// The validator set at the head: the governance contract's
@@ -299,7 +375,7 @@ impl Chain {
         let ctx = BlockContext { height: self.head.height, time: self.head.timestamp };
         let bytes = self
             .executor
-            .view(&self.db, &ctx, governance, "validators", &[], self.rules.block_gas_limit)
+            .view(&self.state(), &ctx, governance, "validators", &[], self.rules.block_gas_limit)
             .map_err(|e| anyhow::anyhow!("cannot read the validator set from governance {governance}: {e}"))?;
         Ok(borsh::from_slice(&bytes)?)
     }
@@ -307,8 +383,9 @@ impl Chain {
     /// The prefix of `txs` (in order) that passes admission one after the
     /// other and fits the block gas limit.
     fn admissible(&self, txs: Vec<SignedTransaction>) -> Vec<SignedTransaction> {
+        let state = self.state();
         let empty = Default::default();
-        let mut view = NonceView::new(&self.db, &empty);
+        let mut view = NonceView::new(&state, &empty);
         let mut gas = 0u64;
         let mut out = Vec::with_capacity(txs.len());
         for tx in txs {
@@ -326,7 +403,7 @@ impl Chain {
     }
 
     pub fn account(&self, address: &Address) -> Account {
-        load(&PendingState::new(&self.db), &StateKey::account(address)).unwrap_or_default()
+        load(&PendingState::new(&self.state()), &StateKey::account(address)).unwrap_or_default()
     }
 }
 

@@ -46,7 +46,7 @@ impl NodeState {
     /// Refreshes the `/v1/head` answer; call after the head or the mempool
     /// changed.
     pub fn publish_head(&mut self) {
-        let h = self.chain.head();
+        let h = self.chain.durable_head();
         let head = json!({
             "chain_id": self.chain.genesis.chain_id,
             "height": h.height,

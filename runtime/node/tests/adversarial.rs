@@ -257,11 +257,11 @@ fn each_attack_fails_typed_is_charged_and_changes_only_the_nonce() {
     }
     // The victim's value is intact and readable only by its owner.
     let ctx = procura_node::executor::BlockContext { height: chain.head().height, time: T0 };
-    let read = |c: &Address| chain.executor.view(&chain.db, &ctx, c, "peek", b"k", GAS);
+    let read = |c: &Address| chain.executor.view(&*chain.db, &ctx, c, "peek", b"k", GAS);
     assert_eq!(read(&a), Ok(b"secret".to_vec()));
     assert_eq!(read(&instances().1), Err("contract aborted: absent".into()));
     // A view through the node's read path cannot write either.
-    let write = chain.executor.view(&chain.db, &ctx, &a, "put", b"x", GAS);
+    let write = chain.executor.view(&*chain.db, &ctx, &a, "put", b"x", GAS);
     assert_eq!(write, Err("a view call may not write state or emit events".into()));
     assert_eq!(read(&a), Ok(b"secret".to_vec()));
 }

@@ -5,11 +5,11 @@
 mod common;
 
 use common::contracts_dir;
-use procura_node::bench::{self, pipeline, BenchConfig};
+use procura_node::bench::{self, pipeline, BenchConfig, COMMIT_MODE_ROUNDS};
 
 #[test]
 fn a_pipeline_run_commits_every_phase_of_every_tender() {
-    let shape = pipeline::Shape { bids: 23, bidders_per_tender: 5, block_size: 7, exec_threads: 2 };
+    let shape = pipeline::Shape { bids: 23, bidders_per_tender: 5, block_size: 7, exec_threads: 2, write_behind: true };
     let run = pipeline::run(&contracts_dir(), &shape).unwrap();
     let p = &run.point;
     // 5 tenders: 5 opens, 23 bids, 23 reveals, 5 evaluations and 5 awards.
@@ -48,6 +48,12 @@ fn a_tiny_suite_writes_tables_and_plots() {
     assert_eq!(report.serial.shape.exec_threads, 1);
     assert_eq!(report.serial.calls, report.by_bidders[0].calls);
     assert!(md.contains("Parallel execution:"), "{md}");
+    // Write-behind against synchronous commits, the same shape in turns.
+    let modes = &report.commit_modes;
+    assert_eq!(modes.rounds.len(), COMMIT_MODE_ROUNDS);
+    assert!(modes.rounds.iter().all(|r| r.behind.shape.write_behind && !r.synchronous.shape.write_behind));
+    assert!(modes.rounds.iter().all(|r| r.behind.calls == report.by_bidders[0].calls));
+    assert!(md.contains("Write-behind commits:"), "{md}");
     for svg in ["throughput-vs-block-size.svg", "throughput-vs-bidders.svg"] {
         let text = std::fs::read_to_string(out.path().join(svg)).unwrap();
         assert!(text.starts_with("<svg") && text.contains("bidders per tender"), "{svg}");

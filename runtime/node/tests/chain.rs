@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use procura_chain::ReceiptStatus;
-use procura_node::chain::ApplyError;
+use procura_node::chain::{ApplyError, TxSignatures};
 use procura_state::{verify_proof, StateKey, StateProof};
 
 #[test]
@@ -57,11 +57,11 @@ fn values_at_old_heights_are_readable_with_proofs() {
     let blocks = run_tender(&mut chain);
     let buyer = procura_chain::account_address(&user(1).verifying_key().to_bytes());
     let key = StateKey::account(&buyer);
-    let at1 = StateProof::read(&chain.db, &key, 1).unwrap();
+    let at1 = StateProof::read(&*chain.db, &key, 1).unwrap();
     let nonce_at_1: procura_state::Account = borsh::from_slice(at1.value.as_ref().unwrap()).unwrap();
     assert_eq!(nonce_at_1.next_nonce, 1);
     verify_proof(&blocks[0].header.header.state_root, &at1).unwrap();
-    let now = StateProof::read(&chain.db, &key, 4).unwrap();
+    let now = StateProof::read(&*chain.db, &key, 4).unwrap();
     let nonce_now: procura_state::Account = borsh::from_slice(now.value.as_ref().unwrap()).unwrap();
     assert_eq!(nonce_now.next_nonce, 4);
     verify_proof(&chain.head().state_root, &now).unwrap();
@@ -69,7 +69,7 @@ fn values_at_old_heights_are_readable_with_proofs() {
     let mut tampered = now;
     tampered.value = Some(borsh::to_vec(&procura_state::Account { next_nonce: 0 }).unwrap());
     assert!(verify_proof(&chain.head().state_root, &tampered).is_err());
-    let absent = StateProof::read(&chain.db, &StateKey::account(&procura_primitives::Address([7; 32])), 4).unwrap();
+    let absent = StateProof::read(&*chain.db, &StateKey::account(&procura_primitives::Address([7; 32])), 4).unwrap();
     assert!(absent.value.is_none());
     verify_proof(&chain.head().state_root, &absent).unwrap();
 }
@@ -99,4 +99,48 @@ fn a_reopened_node_continues_from_its_head() {
     let (block, receipts) = chain.produce(vec![next], head.timestamp).unwrap();
     assert_eq!(block.header.header.prev_hash, head.hash());
     assert!(matches!(&receipts[0].status, ReceiptStatus::Failure(m) if m.contains("cannot cancel")));
+}
+
+/// Write-behind: each block is checked (or built) while the block before is
+/// still being written, reading through it: the nonces, contract state and
+/// tree nodes it left. The result must be exactly that of durable heads,
+/// and nothing shows a block as durable before it is.
+#[test]
+fn blocks_checked_or_built_on_a_block_still_being_written_are_those_of_a_durable_head() {
+    let (a_dir, b_dir, c_dir) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = open_chain(a_dir.path(), true);
+    let blocks = run_tender(&mut a);
+    {
+        let mut b = open_chain(b_dir.path(), false);
+        for block in &blocks {
+            let h = &block.header.header;
+            let applied = b.apply_behind(block, TxSignatures::Check).unwrap();
+            assert_eq!(procura_chain::block::receipts_root(&applied.receipts), h.receipts_root);
+            assert_eq!(b.head(), h);
+            assert_eq!(b.durable_head().height, h.height - 1, "block {} is not durable yet", h.height);
+            assert!(block.txs.iter().all(|t| b.is_being_written(&t.hash())));
+        }
+        b.flush().unwrap();
+        assert_eq!(b.durable_head(), a.head());
+        assert!(!b.is_being_written(&blocks[3].txs[0].hash()));
+        let last = blocks.last().unwrap();
+        assert_eq!(b.db.block(last.height()).unwrap().as_ref(), Some(last));
+        // The block in flight at the end is durable once the chain is dropped.
+        let buyer = user(1);
+        let next = call(&buyer, 4, "cancel", borsh::to_vec(&(0u64, String::from("x"))).unwrap());
+        let mut c = open_chain(c_dir.path(), true);
+        for block in &blocks {
+            let (built, _) =
+                c.produce_behind(block.txs.clone(), block.header.header.timestamp, TxSignatures::Check).unwrap();
+            assert_eq!(built.header.hash(), block.header.hash(), "block {} built behind", block.height());
+        }
+        let (extra, _) = c.produce_behind(vec![next], a.head().timestamp, TxSignatures::Check).unwrap();
+        assert_eq!(c.durable_head(), a.head());
+        drop(c);
+        let reopened = open_chain(c_dir.path(), true);
+        assert_eq!(reopened.head(), &extra.header.header);
+    }
+    let b = open_chain(b_dir.path(), false);
+    assert_eq!(b.head(), a.head());
 }

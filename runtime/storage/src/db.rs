@@ -6,6 +6,7 @@ use procura_primitives::{Event, Hash32};
 use procura_state::{StateStore, StateUpdate};
 use rocksdb::{ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use thiserror::Error;
 
 /// Bumped whenever the layout above changes incompatibly.
@@ -57,7 +58,7 @@ pub struct Db {
     db: DB,
     path: PathBuf,
     /// Whether each block's batch is fsync'd (see [`Db::set_sync_writes`]).
-    sync: bool,
+    sync: AtomicBool,
 }
 
 /// One column family's entries in key order, as stored (see [`Db::entries`]).
@@ -79,7 +80,7 @@ impl Db {
         let cfs = ALL.iter().map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)
             .map_err(|reason| StorageError::Open { path: path.to_path_buf(), reason })?;
-        let this = Db { db, path: path.to_path_buf(), sync: true };
+        let this = Db { db, path: path.to_path_buf(), sync: AtomicBool::new(true) };
         match this.db.get_cf(this.cf(META), KEY_SCHEMA)? {
             None => this.db.put_cf(this.cf(META), KEY_SCHEMA, SCHEMA_VERSION.to_be_bytes())?,
             Some(v) => {
@@ -99,8 +100,8 @@ impl Db {
     /// Turns the per-block fsync off (or back on). Only for databases that
     /// can be rebuilt from elsewhere: an audit's scratch state, or an import
     /// that calls [`Db::sync_wal`] before it declares success.
-    pub fn set_sync_writes(&mut self, sync: bool) {
-        self.sync = sync;
+    pub fn set_sync_writes(&self, sync: bool) {
+        self.sync.store(sync, Ordering::Relaxed);
     }
 
     /// Makes every write so far durable (WAL fsync).
@@ -227,7 +228,7 @@ impl Db {
         self.put_state(&mut batch, commit.state);
         batch.put_cf(self.cf(META), KEY_HEAD, be64(height));
         let mut opts = WriteOptions::default();
-        opts.set_sync(self.sync);
+        opts.set_sync(self.sync.load(Ordering::Relaxed));
         self.db.write_opt(batch, &opts)?;
         Ok(())
     }

@@ -69,6 +69,9 @@ pub struct BenchReport {
     pub serial: pipeline::PipelinePoint,
     /// Parallel execution with a core free for it.
     pub scaling: scaling::ExecutionScaling,
+    /// The bidders sweep's first point with write-behind commits and with
+    /// synchronous ones, in alternating rounds.
+    pub commit_modes: CommitModes,
     pub cores: usize,
 }
 
@@ -92,6 +95,7 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
             bidders_per_tender: config.sweep_bidders,
             block_size,
             exec_threads: procura_chain::cores(),
+            write_behind: true,
         };
         by_block_size.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
@@ -106,6 +110,7 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
             bidders_per_tender: bidders,
             block_size: config.sweep_block_size,
             exec_threads: procura_chain::cores(),
+            write_behind: true,
         };
         by_bidders.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
@@ -115,13 +120,50 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
         serial_shape.bidders_per_tender, serial_shape.block_size
     ));
     let serial = pipeline::run(&config.contracts_dir, &serial_shape)?.point;
+    say(&format!(
+        "pipeline: {} bidders per tender, blocks of {}, write-behind and synchronous commits in turns",
+        serial_shape.bidders_per_tender, serial_shape.block_size
+    ));
+    let commit_modes = CommitModes::measure(&config.contracts_dir, &by_bidders[0].shape)?;
     say(&format!("execution of one block of {} calls, on one thread and on every core", config.sweep_block_size));
     let scaling = scaling::measure(&config.contracts_dir, config.sweep_block_size)?;
     say(&format!("audit replay of a chain of {} calls", config.replay_calls));
     let replay =
         pipeline::replay(&config.contracts_dir, config.replay_calls, config.sweep_block_size, config.progress)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(BenchReport { floor, by_block_size, by_bidders, replay, serial, scaling, cores })
+    Ok(BenchReport { floor, by_block_size, by_bidders, replay, serial, scaling, commit_modes, cores })
+}
+
+/// Rounds of [`CommitModes`]: each runs the shape once per mode.
+pub const COMMIT_MODE_ROUNDS: usize = 3;
+
+/// One pipeline shape with write-behind commits and with synchronous ones,
+/// in alternating rounds, so the machine's noise hits both alike.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CommitModes {
+    pub rounds: Vec<CommitRound>,
+    /// Median over rounds of write-behind calls/s ÷ synchronous calls/s.
+    pub ratio: f64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CommitRound {
+    pub behind: pipeline::PipelinePoint,
+    pub synchronous: pipeline::PipelinePoint,
+}
+
+impl CommitModes {
+    fn measure(contracts_dir: &std::path::Path, shape: &pipeline::Shape) -> anyhow::Result<Self> {
+        let mut rounds = Vec::new();
+        for _ in 0..COMMIT_MODE_ROUNDS {
+            let behind = pipeline::run(contracts_dir, &pipeline::Shape { write_behind: true, ..*shape })?.point;
+            let synchronous = pipeline::run(contracts_dir, &pipeline::Shape { write_behind: false, ..*shape })?.point;
+            rounds.push(CommitRound { behind, synchronous });
+        }
+        let mut ratios: Vec<f64> = rounds.iter().map(|r| r.behind.calls_per_s / r.synchronous.calls_per_s).collect();
+        ratios.sort_by(f64::total_cmp);
+        Ok(CommitModes { ratio: ratios[ratios.len() / 2], rounds })
+    }
 }
 
 /// Writes `bench.md`, `bench.json` and the two plots into `dir`.

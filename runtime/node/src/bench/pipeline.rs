@@ -27,6 +27,9 @@ pub struct Shape {
     pub block_size: usize,
     /// Threads each block executes on (the node's default: every core).
     pub exec_threads: usize,
+    /// Each block written while the next is built (`Chain::produce_behind`,
+    /// the solo node under load), or written before the next starts.
+    pub write_behind: bool,
 }
 
 /// One measured run.
@@ -46,7 +49,12 @@ pub struct PipelinePoint {
     pub admission_us: f64,
     pub execute_us: f64,
     pub state_us: f64,
+    /// The producer's time in commit: waiting for the block before to be
+    /// durable, and starting this one's write.
     pub commit_us: f64,
+    /// The blocks' batch writes (fsync'd), on their own thread while the
+    /// next block is built.
+    pub write_us: f64,
     /// Share of calls taken from a helper thread's run ahead, and share run
     /// ahead but re-executed because an earlier call wrote what they read.
     pub run_ahead_pct: f64,
@@ -71,6 +79,7 @@ struct Phase {
     execute: Duration,
     state: Duration,
     commit: Duration,
+    written: Duration,
     calls: usize,
     blocks: u64,
     run_ahead: usize,
@@ -84,6 +93,7 @@ impl Phase {
         self.execute += other.execute;
         self.state += other.state;
         self.commit += other.commit;
+        self.written += other.written;
         self.calls += other.calls;
         self.blocks += other.blocks;
         self.run_ahead += other.run_ahead;
@@ -140,7 +150,13 @@ fn decode_block(
 /// this block is produced, and the producer joins in once it is done.
 /// `admission` counts the producer's share: decoding, what is left of the
 /// signature checks when it gets to them, and the nonce checks.
-fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u64) -> anyhow::Result<Phase> {
+fn run_phase(
+    chain: &mut Chain,
+    encoded: &[Vec<u8>],
+    block_size: usize,
+    time: u64,
+    write_behind: bool,
+) -> anyhow::Result<Phase> {
     let mut phase = Phase::default();
     let started = Instant::now();
     let budget = chain.rules.block_gas_limit;
@@ -162,14 +178,21 @@ fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u6
             anyhow::ensure!(bad.is_none(), "a bench signature does not verify");
             ahead = check_ahead(next)?;
             let pending = BTreeMap::new();
-            let mut view = NonceView::new(&chain.db, &pending);
+            let state = chain.state();
+            let mut view = NonceView::new(&state, &pending);
             for tx in &txs {
                 check_presigned(tx, &chain.rules, &view)?;
                 view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
             }
             phase.admission += t.elapsed();
             let count = txs.len();
-            let (_, receipts) = chain.produce_with(txs, time, TxSignatures::Verified)?;
+            // Write-behind, as the solo node under load: each block is
+            // written while the next is built (`Chain::commit_behind`).
+            let (_, receipts) = if write_behind {
+                chain.produce_behind(txs, time, TxSignatures::Verified)?
+            } else {
+                chain.produce_with(txs, time, TxSignatures::Verified)?
+            };
             anyhow::ensure!(receipts.len() == count, "the proposer dropped {} transactions", count - receipts.len());
             if let Some(r) = receipts.iter().find(|r| r.status != ReceiptStatus::Success) {
                 anyhow::bail!("a bench call failed: {:?}", r.status);
@@ -177,11 +200,16 @@ fn run_phase(chain: &mut Chain, encoded: &[Vec<u8>], block_size: usize, time: u6
             phase.execute += chain.last_timings.execute;
             phase.state += chain.last_timings.state_update;
             phase.commit += chain.last_timings.commit;
+            phase.written += chain.last_timings.written;
             phase.run_ahead += chain.last_timings.parallel.run_ahead;
             phase.reexecuted += chain.last_timings.parallel.reexecuted;
             phase.calls += count;
             phase.blocks += 1;
         }
+        // The phase ends when its last block is durable.
+        let t = Instant::now();
+        phase.written += chain.flush()?;
+        phase.commit += t.elapsed();
         Ok(())
     })?;
     phase.wall = started.elapsed();
@@ -275,10 +303,11 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         .collect();
 
     let mut total = Phase::default();
-    let open = run_phase(&mut chain, &opens, shape.block_size, T_OPEN)?;
-    let bid = run_phase(&mut chain, &bids, shape.block_size, T_OPEN + 1)?;
-    let reveal = run_phase(&mut chain, &reveals, shape.block_size, BID_DEADLINE)?;
-    let close = run_phase(&mut chain, &closes, shape.block_size, REVEAL_DEADLINE)?;
+    let behind = shape.write_behind;
+    let open = run_phase(&mut chain, &opens, shape.block_size, T_OPEN, behind)?;
+    let bid = run_phase(&mut chain, &bids, shape.block_size, T_OPEN + 1, behind)?;
+    let reveal = run_phase(&mut chain, &reveals, shape.block_size, BID_DEADLINE, behind)?;
+    let close = run_phase(&mut chain, &closes, shape.block_size, REVEAL_DEADLINE, behind)?;
     for p in [&open, &bid, &reveal, &close] {
         total.add(p);
     }
@@ -296,6 +325,7 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         execute_us: micros_per(total.execute, total.calls),
         state_us: micros_per(total.state, total.calls),
         commit_us: micros_per(total.commit, total.calls),
+        write_us: micros_per(total.written, total.calls),
         run_ahead_pct: 100.0 * total.run_ahead as f64 / total.calls as f64,
         reexecuted_pct: 100.0 * total.reexecuted as f64 / total.calls as f64,
     };
@@ -319,8 +349,13 @@ pub struct ReplayFigures {
 
 pub fn replay(contracts_dir: &Path, calls: usize, block_size: usize, progress: bool) -> anyhow::Result<ReplayFigures> {
     // Bids and reveals are two calls per bid; 1,000 bidders per tender.
-    let shape =
-        Shape { bids: calls.div_ceil(2), bidders_per_tender: 1_000, block_size, exec_threads: procura_chain::cores() };
+    let shape = Shape {
+        bids: calls.div_ceil(2),
+        bidders_per_tender: 1_000,
+        block_size,
+        exec_threads: procura_chain::cores(),
+        write_behind: true,
+    };
     let run = run(contracts_dir, &shape)?;
     let db = procura_storage::Db::open(&run.dir.path().join("db"))?;
     let data = crate::audit::verify(&db, run.genesis.clone(), contracts_dir, progress)?;

@@ -49,7 +49,8 @@ pub fn measure(contracts_dir: &Path, block_size: usize) -> anyhow::Result<Execut
         let mut per_call = [0.0; 2];
         for (slot, n) in [1, threads].into_iter().enumerate() {
             chain.set_execution_threads(n);
-            let executed = chain.executor.execute_block(&chain.db, &chain.db, &block, &bids)?;
+            let state = chain.state();
+            let executed = chain.executor.execute_block(&state, &state, &block, &bids)?;
             anyhow::ensure!(
                 executed.receipts.iter().all(|r| r.status == ReceiptStatus::Success),
                 "a bench call failed"

@@ -6,7 +6,7 @@ use crate::api;
 use crate::chain::TxSignatures;
 use crate::executor::Executed;
 use crate::node::NodeState;
-use procura_chain::Block;
+use procura_chain::{Block, Receipt};
 use procura_primitives::Hash32;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -23,6 +23,9 @@ pub struct NodeApp {
     /// Executions of blocks built or validated on the current head, by block
     /// hash, so a decided block is not executed a second time.
     executed: Vec<(Hash32, Executed)>,
+    /// A block committed behind (solo mode) and not yet durable: subscribers
+    /// hear of it once it is.
+    unpublished: Option<(Block, Vec<Receipt>)>,
 }
 
 /// Why a decided block could not be committed: the node must stop.
@@ -35,7 +38,7 @@ pub struct Halt {
 
 impl NodeApp {
     pub fn new(state: Arc<Mutex<NodeState>>, max_block_txs: usize) -> Self {
-        NodeApp { state, max_block_txs, budget: BlockBudget::unlimited(), executed: Vec::new() }
+        NodeApp { state, max_block_txs, budget: BlockBudget::unlimited(), executed: Vec::new(), unpublished: None }
     }
 
     pub fn with_budget(mut self, budget: BlockBudget) -> Self {
@@ -131,14 +134,58 @@ impl NodeApp {
     /// The one commit path: a decided (or, solo, produced) block goes to
     /// the chain, its transactions leave the mempool, subscribers hear of
     /// it. A block that does not re-execute to its header, or that cannot
-    /// be written, is a [`Halt`].
+    /// be written, is a [`Halt`]. Durable when this returns.
     pub fn commit(&mut self, block: &Block) -> Result<(), Halt> {
+        self.commit_block(block, true)
+    }
+
+    /// [`NodeApp::commit`], with the block written while the next one is
+    /// built (solo mode): it is durable, and subscribers hear of it, at the
+    /// next commit or [`NodeApp::flush`].
+    pub fn commit_behind(&mut self, block: &Block) -> Result<(), Halt> {
+        self.commit_block(block, false)
+    }
+
+    /// Waits until the last committed block is durable, then tells
+    /// subscribers of it.
+    pub fn flush(&mut self) -> Result<(), Halt> {
+        let state = self.state.clone();
+        let mut guard = state.lock().expect("node lock");
+        let s = &mut *guard;
+        let height = s.chain.head().height;
+        s.chain.flush().map_err(|e| Halt { height, reason: format!("cannot commit the block: {e:#}") })?;
+        self.publish(s);
+        Ok(())
+    }
+
+    /// Tells subscribers of the block that became durable, if one did.
+    fn publish(&mut self, s: &mut NodeState) {
+        if let Some((block, receipts)) = self.unpublished.take() {
+            let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
+            let h = &block.header.header;
+            println!(
+                "block {:>6}  {:>5} txs  state root {}",
+                h.height,
+                block.txs.len(),
+                hex::encode(&h.state_root[..8])
+            );
+        }
+        s.publish_head();
+    }
+
+    fn commit_block(&mut self, block: &Block, durable: bool) -> Result<(), Halt> {
         let height = block.header.header.height;
         let halt = |reason: String| Halt { height, reason };
         let hash = block.header.hash();
         let state = self.state.clone();
         let mut guard = state.lock().expect("node lock");
         let s = &mut *guard;
+        if durable {
+            // Everything before it durable first: a replayed decision is
+            // compared with what the database holds.
+            s.chain.flush().map_err(|e| halt(format!("cannot commit the block before: {e:#}")))?;
+            self.publish(s);
+        }
         let head = s.chain.head().height;
         if height <= head {
             // Already committed (a replayed decision): it must be the same block.
@@ -158,16 +205,21 @@ impl NodeApp {
                 ))
             })?,
         };
-        let applied =
-            s.chain.commit(block, executed).map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
+        // Committing behind waits for the block before to be durable first.
+        let applied = s
+            .chain
+            .commit_behind(block, executed)
+            .map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
         self.executed.clear();
         let included: BTreeSet<Hash32> = block.txs.iter().map(|t| t.hash()).collect();
         let chain = &s.chain;
         s.mempool.remove(&included, |a| chain.account(a).next_nonce);
-        s.publish_head();
-        let _ = s.blocks.send(api::block_event_json(block, &applied.receipts).to_string());
-        let h = &block.header.header;
-        println!("block {:>6}  {:>5} txs  state root {}", h.height, block.txs.len(), hex::encode(&h.state_root[..8]));
+        self.publish(s);
+        self.unpublished = Some((block.clone(), applied.receipts));
+        if durable {
+            s.chain.flush().map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
+            self.publish(s);
+        }
         Ok(())
     }
 

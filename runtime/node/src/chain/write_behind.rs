@@ -1,0 +1,245 @@
+//! Write-behind commits: a block's RocksDB batch is written (and fsync'd)
+//! on its own thread while the node builds the next block, so the write is
+//! off the producer's path.
+//!
+//! At most one block is in flight. Until its write is durable, the chain
+//! reads through it ([`ChainState`]): execution, admission and the next
+//! state-tree update see exactly what they would see once it is written.
+//! Nothing reads a block's records (receipts, indexes, head) from the
+//! database before the write is done, so nothing is reported committed
+//! before it is durable; the next commit or [`Chain::flush`] waits for it.
+
+use super::Chain;
+use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
+use jmt::{KeyHash, OwnedValue, Version};
+use procura_chain::{Block, BlockHeader, Receipt};
+use procura_primitives::Hash32;
+use procura_state::{StateStore, StateUpdate};
+use procura_storage::{BlockCommit, Db};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A block whose batch is being written.
+pub(super) struct InFlight {
+    pub height: u64,
+    /// The head before this block: the head again if the write fails.
+    parent: BlockHeader,
+    update: Arc<StateUpdate>,
+    txs: BTreeSet<Hash32>,
+    /// The write's own duration, or why it failed.
+    writer: JoinHandle<Result<Duration, procura_storage::StorageError>>,
+}
+
+impl InFlight {
+    pub fn start(db: &Arc<Db>, block: &Block, receipts: &[Receipt], update: StateUpdate, parent: BlockHeader) -> Self {
+        let update = Arc::new(update);
+        let (db, owned, receipts, written) = (db.clone(), block.clone(), receipts.to_vec(), update.clone());
+        let writer = std::thread::Builder::new()
+            .name("procura-commit".into())
+            .spawn(move || {
+                let started = Instant::now();
+                db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &written })?;
+                Ok(started.elapsed())
+            })
+            .expect("the commit thread starts");
+        InFlight { height: block.height(), parent, update, txs: block.txs.iter().map(|t| t.hash()).collect(), writer }
+    }
+
+    /// Waits until the block is durable; how long its write took. On an
+    /// error, the head the chain must go back to.
+    fn finish(self) -> Result<Duration, (anyhow::Error, BlockHeader)> {
+        let height = self.height;
+        match self.writer.join() {
+            Ok(Ok(took)) => Ok(took),
+            Ok(Err(e)) => Err((anyhow::anyhow!("cannot write block {height}: {e}"), self.parent)),
+            Err(_) => Err((anyhow::anyhow!("the commit thread of block {height} panicked"), self.parent)),
+        }
+    }
+}
+
+impl Chain {
+    /// The state the next block executes on: committed state, with the
+    /// block being written (if any) on top.
+    pub fn state(&self) -> ChainState<'_> {
+        ChainState { db: &self.db, top: self.in_flight.as_ref().map(|f| &*f.update) }
+    }
+
+    /// Waits until every committed block is durable. Returns how long the
+    /// last write took on its thread (zero if none was in flight). If it
+    /// failed, that block is not committed: the head goes back to the one
+    /// before, which is what the database holds.
+    pub fn flush(&mut self) -> anyhow::Result<Duration> {
+        match self.in_flight.take().map(InFlight::finish) {
+            None => Ok(Duration::ZERO),
+            Some(Ok(took)) => Ok(took),
+            Some(Err((error, parent))) => {
+                self.head = parent;
+                Err(error)
+            }
+        }
+    }
+
+    /// Whether `tx` is in a block that is committed but not yet durable.
+    pub fn is_being_written(&self, tx: &Hash32) -> bool {
+        self.in_flight.as_ref().is_some_and(|f| f.txs.contains(tx))
+    }
+
+    /// The newest block that is durable: the head, unless one is in flight.
+    /// What the node shows its clients (`/v1/head`, views).
+    pub fn durable_head(&self) -> &BlockHeader {
+        self.in_flight.as_ref().map_or(self.head(), |f| &f.parent)
+    }
+}
+
+impl Drop for Chain {
+    fn drop(&mut self) {
+        if let Err(e) = self.flush() {
+            eprintln!("procura: {e:#}");
+        }
+    }
+}
+
+/// Committed state with the block being written on top: what the database
+/// will hold once that write is done.
+#[derive(Clone, Copy)]
+pub struct ChainState<'a> {
+    pub db: &'a Db,
+    top: Option<&'a StateUpdate>,
+}
+
+impl TreeReader for ChainState<'_> {
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        if let Some(node) = self.top.and_then(|t| t.tree.node_batch.nodes().get(node_key)) {
+            return Ok(Some(node.clone()));
+        }
+        self.db.get_node_option(node_key)
+    }
+
+    fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+        if let Some(top) = self.top.filter(|t| t.version <= max_version) {
+            if let Some(value) = top.tree.node_batch.values().get(&(top.version, key_hash)) {
+                return Ok(value.clone());
+            }
+        }
+        self.db.get_value_option(max_version, key_hash)
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        anyhow::bail!("tree restore is not supported")
+    }
+}
+
+impl StateStore for ChainState<'_> {
+    fn latest(&self, key: &[u8]) -> anyhow::Result<Option<Vec<u8>>> {
+        match self.top.and_then(|t| t.latest.get(key)) {
+            Some(value) => Ok(value.clone()),
+            None => self.db.latest(key),
+        }
+    }
+
+    fn latest_next(&self, prefix: &[u8], after: Option<&[u8]>) -> anyhow::Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let Some(top) = self.top else {
+            return self.db.latest_next(prefix, after);
+        };
+        let failed = std::cell::RefCell::new(None);
+        let below = |cursor: Option<&[u8]>| {
+            self.db.latest_next(prefix, cursor).unwrap_or_else(|e| {
+                failed.borrow_mut().get_or_insert(e);
+                None
+            })
+        };
+        let found = procura_vm::state::merged_next(&top.latest, below, prefix, after).0;
+        match failed.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(found),
+        }
+    }
+
+    fn version(&self) -> anyhow::Result<Option<Version>> {
+        match self.top {
+            Some(top) => Ok(Some(top.version)),
+            None => self.db.version(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use procura_chain::{BlockHeader, SignedHeader};
+    use procura_state::compute_update;
+    use std::collections::BTreeMap;
+
+    type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+    fn commit(db: &Db, update: &StateUpdate) {
+        let header = BlockHeader {
+            height: update.version,
+            prev_hash: [0; 32],
+            timestamp: 0,
+            proposer: [0; 32],
+            tx_root: [0; 32],
+            state_root: update.root,
+            receipts_root: [0; 32],
+        };
+        let block = Block { header: SignedHeader { header, signature: [0; 64] }, txs: vec![] };
+        db.commit_block(BlockCommit { block: &block, receipts: &[], state: update }).unwrap();
+    }
+
+    fn writes(entries: &[(&str, Option<&str>)]) -> Writes {
+        entries.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.map(|v| v.as_bytes().to_vec()))).collect()
+    }
+
+    fn scan(state: &dyn StateStore, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut after: Option<Vec<u8>> = None;
+        while let Some((k, v)) = state.latest_next(prefix, after.as_deref()).unwrap() {
+            after = Some(k.clone());
+            out.push((k, v));
+        }
+        out
+    }
+
+    /// A database with block 1 written reads exactly like a database
+    /// without it seen through `ChainState` with block 1 on top: point
+    /// reads, ordered scans over added, overwritten and removed keys, and
+    /// the next block's tree update (nodes and values read through).
+    #[test]
+    fn reading_through_a_block_in_flight_is_reading_it_written() {
+        let (flat_dir, base_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (flat, base) = (Db::open(flat_dir.path()).unwrap(), Db::open(base_dir.path()).unwrap());
+        let genesis = compute_update(
+            &flat,
+            0,
+            writes(&[("s/a", Some("1")), ("s/b", Some("2")), ("s/d", Some("4")), ("t/x", Some("9"))]),
+        )
+        .unwrap();
+        commit(&flat, &genesis);
+        commit(&base, &genesis);
+        let in_flight = compute_update(
+            &flat,
+            1,
+            writes(&[("s/b", None), ("s/c", Some("3")), ("s/d", Some("44")), ("s/e", Some("5")), ("t/x", None)]),
+        )
+        .unwrap();
+        commit(&flat, &in_flight);
+        let through = ChainState { db: &base, top: Some(&in_flight) };
+        assert_eq!(scan(&base, b"s/").len(), 3, "the base does not hold block 1");
+        for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "t/x", "t/y"] {
+            assert_eq!(through.latest(key.as_bytes()).unwrap(), flat.latest(key.as_bytes()).unwrap(), "{key}");
+        }
+        for prefix in [&b"s/"[..], b"t/", b"", b"s/d"] {
+            assert_eq!(scan(&through, prefix), scan(&flat, prefix), "{prefix:?}");
+        }
+        assert_eq!(through.version().unwrap(), Some(1));
+        // Inserts only (the batch path), then with a removal (one key at a time).
+        for next in [writes(&[("s/f", Some("6")), ("s/a", Some("11"))]), writes(&[("s/c", None), ("s/g", Some("7"))])] {
+            let expected = compute_update(&flat, 2, next.clone()).unwrap();
+            let got = compute_update(&through, 2, next).unwrap();
+            assert_eq!(got.root, expected.root);
+            assert_eq!(got.tree.node_batch, expected.tree.node_batch);
+        }
+    }
+}
