@@ -17,9 +17,9 @@ use std::time::Instant;
 /// Keys a `submit_bid` writes into the authenticated state: the bid record,
 /// the tender record and the signer's account (nonce).
 pub const STATE_WRITES_PER_BID: usize = 3;
-/// Signatures per batch in the floor's batched figure (the size of a
-/// `SharedChecks` chunk).
-pub const VERIFY_BATCH: usize = 64;
+/// Signatures per batch in the floor's batched figure (the largest
+/// `SharedChecks` chunk, which blocks of 500 or more use).
+pub const VERIFY_BATCH: usize = procura_chain::signatures::MAX_CHUNK;
 /// Block size the floor's fsync is shared by.
 pub const FLOOR_BLOCK_SIZE: usize = 1_000;
 
