@@ -59,6 +59,9 @@ pub struct PipelinePoint {
     /// ahead but re-executed because an earlier call wrote what they read.
     pub run_ahead_pct: f64,
     pub reexecuted_pct: f64,
+    /// Cores busy on average while the phases ran: the process's CPU time
+    /// over their wall time (0 where the kernel does not report it).
+    pub cores_busy: f64,
 }
 
 /// The result of a run, with the node's data directory kept for replay.
@@ -303,11 +306,13 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         .collect();
 
     let mut total = Phase::default();
+    let cpu_before = super::timing::process_cpu();
     let behind = shape.write_behind;
     let open = run_phase(&mut chain, &opens, shape.block_size, T_OPEN, behind)?;
     let bid = run_phase(&mut chain, &bids, shape.block_size, T_OPEN + 1, behind)?;
     let reveal = run_phase(&mut chain, &reveals, shape.block_size, BID_DEADLINE, behind)?;
     let close = run_phase(&mut chain, &closes, shape.block_size, REVEAL_DEADLINE, behind)?;
+    let cpu = super::timing::process_cpu().zip(cpu_before).map(|(after, before)| after - before);
     for p in [&open, &bid, &reveal, &close] {
         total.add(p);
     }
@@ -328,6 +333,7 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         write_us: micros_per(total.written, total.calls),
         run_ahead_pct: 100.0 * total.run_ahead as f64 / total.calls as f64,
         reexecuted_pct: 100.0 * total.reexecuted as f64 / total.calls as f64,
+        cores_busy: cpu.map_or(0.0, |c| c.as_secs_f64() / total.wall.as_secs_f64()),
     };
     drop(chain);
     Ok(PipelineRun { point, dir, genesis })

@@ -47,13 +47,13 @@ fn floor_table(f: &Floor, cores: usize, out: &mut String) {
 fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
     out.push_str(
         "| block size | bidders/tender | tenders | calls | blocks | calls/s | bids/s | reveals/s | evaluate+award ms/tender | \
-         admission µs | execute µs | state µs | commit wait µs | write µs | run ahead % | re-executed % |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         admission µs | execute µs | state µs | commit wait µs | write µs | run ahead % | re-executed % | cores busy |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for p in points {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} |",
             p.shape.block_size,
             p.shape.bidders_per_tender,
             p.tenders,
@@ -69,7 +69,8 @@ fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
             p.commit_us,
             p.write_us,
             p.run_ahead_pct,
-            p.reexecuted_pct
+            p.reexecuted_pct,
+            p.cores_busy
         );
     }
 }
@@ -115,14 +116,16 @@ pub fn markdown(r: &BenchReport) -> String {
         out,
         "\nWrite-behind commits: {} calls/s against {} with each block written before the next starts \
          ({} bidders per tender, blocks of {}, alternating rounds): median ratio {:.2}×; the producer waited \
-         {:.1} µs per call in commit against {:.1}.",
+         {:.1} µs per call in commit against {:.1}, with {:.2} cores busy against {:.2} (first round).",
         rate(|r| &r.behind),
         rate(|r| &r.synchronous),
         shape.bidders_per_tender,
         shape.block_size,
         cm.ratio,
         first.behind.commit_us,
-        first.synchronous.commit_us
+        first.synchronous.commit_us,
+        first.behind.cores_busy,
+        first.synchronous.cores_busy
     );
     let sc = &r.scaling;
     let _ = writeln!(
