@@ -161,14 +161,7 @@ impl NodeApp {
     /// Tells subscribers of the block that became durable, if one did.
     fn publish(&mut self, s: &mut NodeState) {
         if let Some((block, receipts)) = self.unpublished.take() {
-            let _ = s.blocks.send(api::block_event_json(&block, &receipts).to_string());
-            let h = &block.header.header;
-            println!(
-                "block {:>6}  {:>5} txs  state root {}",
-                h.height,
-                block.txs.len(),
-                hex::encode(&h.state_root[..8])
-            );
+            announce(s, &block, &receipts);
         }
         s.publish_head();
     }
@@ -214,11 +207,15 @@ impl NodeApp {
         let included: BTreeSet<Hash32> = block.txs.iter().map(|t| t.hash()).collect();
         let chain = &s.chain;
         s.mempool.remove(&included, |a| chain.account(a).next_nonce);
-        self.publish(s);
-        self.unpublished = Some((block.clone(), applied.receipts));
         if durable {
             s.chain.flush().map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
+            announce(s, block, &applied.receipts);
+            s.publish_head();
+        } else {
+            // The block before is durable now; this one will be at the next
+            // commit or flush.
             self.publish(s);
+            self.unpublished = Some((block.clone(), applied.receipts));
         }
         Ok(())
     }
@@ -228,4 +225,11 @@ impl NodeApp {
         let block = self.lock().chain.db.block(height).ok()??;
         borsh::to_vec(&block).ok()
     }
+}
+
+/// A durable block, to `/v1/stream` subscribers and the node's log.
+fn announce(s: &NodeState, block: &Block, receipts: &[Receipt]) {
+    let _ = s.blocks.send(api::block_event_json(block, receipts).to_string());
+    let h = &block.header.header;
+    println!("block {:>6}  {:>5} txs  state root {}", h.height, block.txs.len(), hex::encode(&h.state_root[..8]));
 }
