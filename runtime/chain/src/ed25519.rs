@@ -31,9 +31,12 @@ use sha2::{Digest, Sha256, Sha512};
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
-/// Keys the cache holds at most (about 200 bytes each); when full it starts
-/// again empty, so a flood of one-off keys costs memory it gives back.
-const KEY_CACHE_CAPACITY: usize = 32_768;
+/// Keys each of the cache's two generations holds (about 200 bytes a key).
+/// When the newer is full it becomes the older and the older is dropped:
+/// a key used again within the last 32,768 to 65,536 new keys (a bidder's
+/// reveal after its bid, with many bidders in between) is still there,
+/// and a flood of one-off keys costs memory it gives back.
+const KEY_GENERATION: usize = 32_768;
 
 /// Whether `signature` by `key` over `message` holds.
 pub fn verify(key: &[u8; 32], signature: &[u8; 64], message: &[u8]) -> bool {
@@ -85,22 +88,43 @@ impl Decoded {
 fn decoded_key(key: &[u8; 32]) -> Option<EdwardsPoint> {
     let cache = key_cache();
     if let Some(point) = cache.read().expect("no thread panics holding the key cache").get(key) {
-        return Some(*point);
+        return Some(point);
     }
     let point = CompressedEdwardsY(*key).decompress()?;
     if point.is_small_order() {
         return None;
     }
-    let mut keys = cache.write().expect("no thread panics holding the key cache");
-    if keys.len() >= KEY_CACHE_CAPACITY {
-        keys.clear();
-    }
-    keys.insert(*key, point);
+    cache.write().expect("no thread panics holding the key cache").insert(*key, point);
     Some(point)
 }
 
-fn key_cache() -> &'static RwLock<HashMap<[u8; 32], EdwardsPoint>> {
-    static KEYS: OnceLock<RwLock<HashMap<[u8; 32], EdwardsPoint>>> = OnceLock::new();
+/// Decoded keys in two generations (see [`KEY_GENERATION`]).
+#[derive(Default)]
+struct KeyCache {
+    newer: HashMap<[u8; 32], EdwardsPoint>,
+    older: HashMap<[u8; 32], EdwardsPoint>,
+}
+
+impl KeyCache {
+    fn get(&self, key: &[u8; 32]) -> Option<EdwardsPoint> {
+        self.newer.get(key).or_else(|| self.older.get(key)).copied()
+    }
+
+    fn insert(&mut self, key: [u8; 32], point: EdwardsPoint) {
+        if self.newer.len() >= KEY_GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(key, point);
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.newer.len() + self.older.len()
+    }
+}
+
+fn key_cache() -> &'static RwLock<KeyCache> {
+    static KEYS: OnceLock<RwLock<KeyCache>> = OnceLock::new();
     KEYS.get_or_init(Default::default)
 }
 
@@ -108,7 +132,7 @@ fn key_cache() -> &'static RwLock<HashMap<[u8; 32], EdwardsPoint>> {
 /// seen before with it.
 #[doc(hidden)]
 pub fn forget_keys() {
-    key_cache().write().expect("no thread panics holding the key cache").clear();
+    *key_cache().write().expect("no thread panics holding the key cache") = KeyCache::default();
 }
 
 /// `[8](Σ zᵢRᵢ + Σ zᵢkᵢAᵢ − (Σ zᵢsᵢ)B) = 0`, with 128-bit coefficients `zᵢ`
@@ -322,8 +346,29 @@ mod tests {
             for _ in 0..2 {
                 assert!(!verify(&key, &forged, b"pay me"));
             }
-            assert!(!key_cache().read().unwrap().contains_key(&key), "{key:?} is kept");
+            assert!(key_cache().read().unwrap().get(&key).is_none(), "{key:?} is kept");
         }
+    }
+
+    /// A key used again after up to a generation of other new keys is still
+    /// known; the cache never holds more than two generations.
+    #[test]
+    fn the_key_cache_keeps_the_last_two_generations() {
+        let point = curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+        let key = |i: usize| -> [u8; 32] { Sha256::digest(i.to_le_bytes()).into() };
+        let mut cache = KeyCache::default();
+        for i in 0..KEY_GENERATION {
+            cache.insert(key(i), point);
+        }
+        for i in KEY_GENERATION..2 * KEY_GENERATION {
+            cache.insert(key(i), point);
+            assert!(cache.get(&key(i - KEY_GENERATION + 1)).is_some(), "key {} is kept", i - KEY_GENERATION + 1);
+        }
+        assert_eq!(cache.len(), 2 * KEY_GENERATION);
+        cache.insert(key(2 * KEY_GENERATION), point);
+        assert!(cache.get(&key(0)).is_none() && cache.get(&key(KEY_GENERATION - 1)).is_none(), "the oldest went");
+        assert!(cache.get(&key(KEY_GENERATION)).is_some() && cache.get(&key(2 * KEY_GENERATION)).is_some());
+        assert_eq!(cache.len(), KEY_GENERATION + 1);
     }
 
     #[test]

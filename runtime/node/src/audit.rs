@@ -165,6 +165,11 @@ fn summary(r: Option<&Receipt>) -> String {
 
 /// Turns a refusal of `apply` into a report with what was expected and found.
 fn apply_error(e: ApplyError, block: &Block, parent: &procura_chain::BlockHeader) -> VerifyError {
+    if let ApplyError::RootMismatch { .. } = e {
+        // Found on the commit thread, possibly while a later block was
+        // being checked: it names its own height.
+        return root_mismatch(e);
+    }
     let height = parent.height + 1;
     let h = &block.header.header;
     let what = match e {
@@ -200,6 +205,16 @@ fn apply_error(e: ApplyError, block: &Block, parent: &procura_chain::BlockHeader
         other => other.to_string(),
     };
     VerifyError::Block { height, what }
+}
+
+fn root_mismatch(e: ApplyError) -> VerifyError {
+    match e {
+        ApplyError::RootMismatch { height, what, expected, found } => VerifyError::Block {
+            height,
+            what: format!("{what} root mismatch: the header says {expected}, re-execution gives {found}"),
+        },
+        other => VerifyError::Setup(other.into()),
+    }
 }
 
 /// The replay loop shared by `audit verify` (both sources) and `chain
@@ -297,7 +312,10 @@ pub fn replay(
         }
         Ok(())
     })?;
-    target.flush()?;
+    target.flush().map_err(|e| match crate::chain::refusal(e) {
+        ApplyError::Other(e) => VerifyError::Setup(e),
+        refused => root_mismatch(refused),
+    })?;
     bar.finish_and_clear();
     Ok(VerifyReport {
         blocks,

@@ -9,7 +9,7 @@ mod write_behind;
 
 pub use write_behind::ChainState;
 
-use crate::executor::{load, BlockContext, Executed, Executor, PendingState};
+use crate::executor::{load, BlockContext, Executed, Executor, PendingState, Ran};
 use crate::genesis::{contract_path, GenesisConfig, GOVERNANCE_CONTRACT};
 use ed25519_dalek::SigningKey;
 use procura_chain::block::{receipts_root, tx_root};
@@ -66,6 +66,7 @@ pub enum TxSignatures {
 }
 
 /// What applying a block produced.
+#[derive(Debug)]
 pub struct Applied {
     pub receipts: Vec<Receipt>,
     /// The plain state keys the block wrote (or removed), in key order.
@@ -87,6 +88,12 @@ pub enum ApplyError {
     BadTx { height: u64, index: usize, error: procura_chain::AdmissionError },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+/// A failed commit as the refusal it is: a wrong state root found on the
+/// commit thread stays an [`ApplyError::RootMismatch`].
+pub fn refusal(e: anyhow::Error) -> ApplyError {
+    e.downcast::<ApplyError>().unwrap_or_else(ApplyError::Other)
 }
 
 /// Threads a block executes on: every core, or `PROCURA_EXEC_THREADS` (an
@@ -266,17 +273,67 @@ impl Chain {
         Ok(self.commit(block, executed)?)
     }
 
-    /// [`Chain::apply_with`] with [`Chain::commit_behind`]: the block's batch
-    /// is written while the caller checks the next one.
+    /// [`Chain::apply_with`], with the state tree update, the state root's
+    /// comparison and the block's write on their own thread while the
+    /// caller checks the next block (which needs only the block's writes).
+    /// Everything else is checked before this returns. A wrong state root
+    /// is [`ApplyError::RootMismatch`] at this block's height, returned by
+    /// the next call or [`Chain::flush`] (downcast it from the `anyhow`
+    /// error there); the block is then not committed and the head goes
+    /// back to its parent. For replays, which stop at the first mismatch.
     pub fn apply_behind(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
-        let executed = self.check(block, signatures)?;
-        Ok(self.commit_behind(block, executed)?)
+        let h = &block.header.header;
+        let checked = self.check_but_state_root(block, signatures).and_then(|ran| {
+            let found = receipts_root(&ran.receipts);
+            if h.receipts_root == found {
+                return Ok(ran);
+            }
+            let (expected, found) = (hex::encode(h.receipts_root), hex::encode(found));
+            Err(ApplyError::RootMismatch { height: h.height, what: "receipts", expected, found })
+        });
+        // One block in flight at a time: the one before must be durable
+        // (its tree is what this one's update starts from). Its refusal
+        // comes first: this block may fail only because it is wrong.
+        self.flush().map_err(refusal)?;
+        let ran = checked?;
+        let in_flight =
+            write_behind::InFlight::start_rooting(&self.db, block, &ran.receipts, ran.writes, self.head.clone());
+        let written = in_flight.written_keys();
+        self.in_flight = Some(in_flight);
+        self.head = h.clone();
+        Ok(Applied { receipts: ran.receipts, written })
     }
 
     /// The validator's half: checks a block against the head (linkage,
     /// proposer, gas, admission of every transaction), re-executes it and
     /// compares every root with its header. Commits nothing.
     pub fn check(&self, block: &Block, signatures: TxSignatures) -> Result<Executed, ApplyError> {
+        let Ran { receipts, writes, gas_used, execute_time, parallel } =
+            self.check_but_state_root(block, signatures)?;
+        let h = &block.header.header;
+        let started = std::time::Instant::now();
+        let update = compute_update(&self.state(), h.height, writes)?;
+        let executed = Executed { receipts, update, gas_used, execute_time, state_time: started.elapsed(), parallel };
+        let check = |what, expected: &Hash32, found: &Hash32| {
+            if expected != found {
+                Err(ApplyError::RootMismatch {
+                    height: h.height,
+                    what,
+                    expected: hex::encode(expected),
+                    found: hex::encode(found),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        check("state", &h.state_root, &executed.update.root)?;
+        check("receipts", &h.receipts_root, &receipts_root(&executed.receipts))?;
+        Ok(executed)
+    }
+
+    /// Everything [`Chain::check`] checks before the roots: linkage,
+    /// proposer, gas, admission of every transaction; then the execution.
+    fn check_but_state_root(&self, block: &Block, signatures: TxSignatures) -> Result<Ran, ApplyError> {
         block.check_against_parent(&self.head)?;
         let h = &block.header.header;
         if !self.validators()?.contains(&h.proposer) {
@@ -305,22 +362,7 @@ impl Chain {
             view.local.insert(tx.tx.sender(), tx.tx.nonce + 1);
         }
         let ctx = BlockContext { height: h.height, time: h.timestamp };
-        let executed = self.executor.execute_block(&state, &state, &ctx, &block.txs)?;
-        let check = |what, expected: &Hash32, found: &Hash32| {
-            if expected != found {
-                Err(ApplyError::RootMismatch {
-                    height: h.height,
-                    what,
-                    expected: hex::encode(expected),
-                    found: hex::encode(found),
-                })
-            } else {
-                Ok(())
-            }
-        };
-        check("state", &h.state_root, &executed.update.root)?;
-        check("receipts", &h.receipts_root, &receipts_root(&executed.receipts))?;
-        Ok(executed)
+        Ok(self.executor.run_block(&state, &ctx, &block.txs))
     }
 
     /// The one commit path, for produced, applied and consensus-decided

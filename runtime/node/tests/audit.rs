@@ -89,6 +89,27 @@ fn a_changed_byte_in_a_block_header_is_caught_at_its_height() {
     }
 }
 
+/// A block whose header claims another state root, signed by the proposer
+/// (so only re-execution can tell), is reported at its own height, though
+/// its root is checked on the commit thread while the next block is checked
+/// (and refused, its parent hash no longer matching).
+#[test]
+fn a_signed_header_with_a_wrong_state_root_is_caught_at_its_height() {
+    let dir = chain_on_disk();
+    let db = open_db(dir.path());
+    for height in 1..=HEAD {
+        let mut forged = db.block(height).unwrap().unwrap();
+        forged.header.header.state_root = [9; 32];
+        forged.header = forged.header.header.clone().sign(&validator());
+        let key = height.to_be_bytes();
+        let err = with_tampered(&db, cf::BLOCKS, &key, &borsh::to_vec(&forged).unwrap());
+        assert!(
+            matches!(&err, VerifyError::Block { height: h, what } if *h == height && what.contains("state root mismatch")),
+            "block {height}: {err}"
+        );
+    }
+}
+
 /// Where each transaction's encoding starts inside a stored block.
 fn tx_offsets(block: &Block) -> Vec<usize> {
     let mut at = 240 + 4; // signed header, then the u32 tx count

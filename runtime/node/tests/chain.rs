@@ -101,6 +101,42 @@ fn a_reopened_node_continues_from_its_head() {
     assert!(matches!(&receipts[0].status, ReceiptStatus::Failure(m) if m.contains("cannot cancel")));
 }
 
+/// `apply_behind` checks the state root on the commit thread: a block that
+/// lies about it is accepted for now, refused by the next call (at its own
+/// height, ahead of anything wrong with the later block), and never
+/// written; the head goes back to its parent. Building on top of it meanwhile
+/// waits for its tree.
+#[test]
+fn a_wrong_state_root_found_behind_is_refused_and_leaves_nothing() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = open_chain(a_dir.path(), true);
+    let blocks = run_tender(&mut a);
+    let mut b = open_chain(b_dir.path(), true);
+    b.apply_behind(&blocks[0], TxSignatures::Check).unwrap();
+    let mut forged = blocks[1].clone();
+    forged.header.header.state_root = [9; 32];
+    forged.header = forged.header.header.clone().sign(&validator());
+    b.apply_behind(&forged, TxSignatures::Check).expect("the state root is not checked yet");
+    assert_eq!(b.head(), &forged.header.header);
+    // A block built on top meanwhile reads the forged block's tree through it.
+    b.produce_behind(vec![], forged.header.header.timestamp, TxSignatures::Check)
+        .expect_err("its parent's write is refused when it is committed");
+    assert_eq!(b.head(), &blocks[0].header.header, "back to the last good block");
+    assert_eq!(b.db.head().unwrap(), Some(1));
+    assert!(b.db.block(2).unwrap().is_none(), "the forged block is not written");
+    // The same refusal through the next apply, reported at the forged height.
+    b.apply_behind(&forged, TxSignatures::Check).unwrap();
+    let err = b.apply_behind(&blocks[2], TxSignatures::Check).unwrap_err();
+    assert!(matches!(err, ApplyError::RootMismatch { height: 2, what: "state", .. }), "{err}");
+    assert_eq!(b.head(), &blocks[0].header.header);
+    // The honest block applies afterwards.
+    for block in &blocks[1..] {
+        b.apply_behind(block, TxSignatures::Check).unwrap();
+    }
+    b.flush().unwrap();
+    assert_eq!(b.head(), a.head());
+}
+
 /// Write-behind: each block is checked (or built) while the block before is
 /// still being written, reading through it: the nonces, contract state and
 /// tree nodes it left. The result must be exactly that of durable heads,

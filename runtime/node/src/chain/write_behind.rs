@@ -9,42 +9,132 @@
 //! database before the write is done, so nothing is reported committed
 //! before it is durable; the next commit or [`Chain::flush`] waits for it.
 
-use super::Chain;
+use super::{ApplyError, Chain};
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
 use procura_chain::{Block, BlockHeader, Receipt};
 use procura_primitives::Hash32;
-use procura_state::{StateStore, StateUpdate};
+use procura_state::{compute_update, StateStore, StateUpdate};
 use procura_storage::{BlockCommit, Db};
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// Plain state keys a block wrote: new values, or `None` for removals.
+pub(super) type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// The state a block in flight leaves behind.
+pub(super) enum Top {
+    /// Built or checked here: its whole update (writes and tree) is known.
+    Computed(Arc<StateUpdate>),
+    /// Checked but for its state root, which the commit thread computes
+    /// and compares with the header before it writes anything: its writes
+    /// are known at once, its tree update once that thread has it.
+    Rooting { version: Version, writes: Arc<Writes>, update: Arc<OnceLock<Result<Arc<StateUpdate>, String>>> },
+}
+
+impl Top {
+    fn version(&self) -> Version {
+        match self {
+            Top::Computed(update) => update.version,
+            Top::Rooting { version, .. } => *version,
+        }
+    }
+
+    fn writes(&self) -> &Writes {
+        match self {
+            Top::Computed(update) => &update.latest,
+            Top::Rooting { writes, .. } => writes,
+        }
+    }
+
+    /// The block's tree update; waits for the commit thread to compute it.
+    fn tree(&self) -> anyhow::Result<&StateUpdate> {
+        match self {
+            Top::Computed(update) => Ok(update),
+            Top::Rooting { version, update, .. } => match update.wait() {
+                Ok(update) => Ok(update),
+                Err(e) => anyhow::bail!("block {version}: the state tree update failed: {e}"),
+            },
+        }
+    }
+}
 
 /// A block whose batch is being written.
 pub(super) struct InFlight {
     pub height: u64,
     /// The head before this block: the head again if the write fails.
     parent: BlockHeader,
-    update: Arc<StateUpdate>,
+    top: Top,
     txs: BTreeSet<Hash32>,
-    /// The write's own duration, or why it failed.
-    writer: JoinHandle<Result<Duration, procura_storage::StorageError>>,
+    /// The write's own duration, or why it failed (an [`ApplyError`] if
+    /// the block's state root was wrong).
+    writer: JoinHandle<anyhow::Result<Duration>>,
 }
 
 impl InFlight {
+    /// Writes a block whose state update is computed.
     pub fn start(db: &Arc<Db>, block: &Block, receipts: &[Receipt], update: StateUpdate, parent: BlockHeader) -> Self {
         let update = Arc::new(update);
         let (db, owned, receipts, written) = (db.clone(), block.clone(), receipts.to_vec(), update.clone());
-        let writer = std::thread::Builder::new()
-            .name("procura-commit".into())
-            .spawn(move || {
-                let started = Instant::now();
-                db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &written })?;
-                Ok(started.elapsed())
-            })
-            .expect("the commit thread starts");
-        InFlight { height: block.height(), parent, update, txs: block.txs.iter().map(|t| t.hash()).collect(), writer }
+        let height = block.height();
+        let writer = spawn(move || {
+            let started = Instant::now();
+            db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &written })
+                .map_err(|e| anyhow::anyhow!("cannot write block {height}: {e}"))?;
+            Ok(started.elapsed())
+        });
+        InFlight { height, parent, top: Top::Computed(update), txs: tx_hashes(block), writer }
+    }
+
+    /// Updates the state tree with `writes` on this thread, compares the
+    /// root with the block's header, and only then writes the block. The
+    /// database must hold the block's parent (nothing else in flight).
+    pub fn start_rooting(
+        db: &Arc<Db>,
+        block: &Block,
+        receipts: &[Receipt],
+        writes: Writes,
+        parent: BlockHeader,
+    ) -> Self {
+        let (version, writes) = (block.height(), Arc::new(writes));
+        let slot: Arc<OnceLock<Result<Arc<StateUpdate>, String>>> = Arc::new(OnceLock::new());
+        let (db, owned, receipts, changes, filled) =
+            (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone());
+        let writer = spawn(move || {
+            // Whatever happens here, readers waiting for the tree are woken.
+            let _wake = WakeOnDrop(filled.clone());
+            let started = Instant::now();
+            let update = match compute_update(&*db, version, (*changes).clone()) {
+                Ok(update) => Arc::new(update),
+                Err(e) => {
+                    let _ = filled.set(Err(e.to_string()));
+                    anyhow::bail!("block {version}: cannot update the state tree: {e}");
+                }
+            };
+            let _ = filled.set(Ok(update.clone()));
+            let expected = owned.header.header.state_root;
+            if update.root != expected {
+                return Err(ApplyError::RootMismatch {
+                    height: version,
+                    what: "state",
+                    expected: hex::encode(expected),
+                    found: hex::encode(update.root),
+                }
+                .into());
+            }
+            db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &update })
+                .map_err(|e| anyhow::anyhow!("cannot write block {version}: {e}"))?;
+            Ok(started.elapsed())
+        });
+        let top = Top::Rooting { version, writes, update: slot };
+        InFlight { height: version, parent, top, txs: tx_hashes(block), writer }
+    }
+
+    /// The plain state keys the block writes, in key order.
+    pub fn written_keys(&self) -> Vec<Vec<u8>> {
+        self.top.writes().keys().cloned().collect()
     }
 
     /// Waits until the block is durable; how long its write took. On an
@@ -53,9 +143,27 @@ impl InFlight {
         let height = self.height;
         match self.writer.join() {
             Ok(Ok(took)) => Ok(took),
-            Ok(Err(e)) => Err((anyhow::anyhow!("cannot write block {height}: {e}"), self.parent)),
+            Ok(Err(e)) => Err((e, self.parent)),
             Err(_) => Err((anyhow::anyhow!("the commit thread of block {height} panicked"), self.parent)),
         }
+    }
+}
+
+fn spawn(work: impl FnOnce() -> anyhow::Result<Duration> + Send + 'static) -> JoinHandle<anyhow::Result<Duration>> {
+    std::thread::Builder::new().name("procura-commit".into()).spawn(work).expect("the commit thread starts")
+}
+
+fn tx_hashes(block: &Block) -> BTreeSet<Hash32> {
+    block.txs.iter().map(|t| t.hash()).collect()
+}
+
+/// Sets the tree slot to an error if the commit thread ends (or panics)
+/// without having set it, so no reader waits forever.
+struct WakeOnDrop(Arc<OnceLock<Result<Arc<StateUpdate>, String>>>);
+
+impl Drop for WakeOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.set(Err("the commit thread stopped before updating the tree".into()));
     }
 }
 
@@ -63,7 +171,7 @@ impl Chain {
     /// The state the next block executes on: committed state, with the
     /// block being written (if any) on top.
     pub fn state(&self) -> ChainState<'_> {
-        ChainState { db: &self.db, top: self.in_flight.as_ref().map(|f| &*f.update) }
+        ChainState { db: &self.db, top: self.in_flight.as_ref().map(|f| &f.top) }
     }
 
     /// Waits until every committed block is durable. Returns how long the
@@ -106,20 +214,23 @@ impl Drop for Chain {
 #[derive(Clone, Copy)]
 pub struct ChainState<'a> {
     pub db: &'a Db,
-    top: Option<&'a StateUpdate>,
+    top: Option<&'a Top>,
 }
 
 impl TreeReader for ChainState<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        if let Some(node) = self.top.and_then(|t| t.tree.node_batch.nodes().get(node_key)) {
-            return Ok(Some(node.clone()));
+        if let Some(top) = self.top {
+            if let Some(node) = top.tree()?.tree.node_batch.nodes().get(node_key) {
+                return Ok(Some(node.clone()));
+            }
         }
         self.db.get_node_option(node_key)
     }
 
     fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-        if let Some(top) = self.top.filter(|t| t.version <= max_version) {
-            if let Some(value) = top.tree.node_batch.values().get(&(top.version, key_hash)) {
+        if let Some(top) = self.top.filter(|t| t.version() <= max_version) {
+            let update = top.tree()?;
+            if let Some(value) = update.tree.node_batch.values().get(&(update.version, key_hash)) {
                 return Ok(value.clone());
             }
         }
@@ -133,7 +244,7 @@ impl TreeReader for ChainState<'_> {
 
 impl StateStore for ChainState<'_> {
     fn latest(&self, key: &[u8]) -> anyhow::Result<Option<Vec<u8>>> {
-        match self.top.and_then(|t| t.latest.get(key)) {
+        match self.top.and_then(|t| t.writes().get(key)) {
             Some(value) => Ok(value.clone()),
             None => self.db.latest(key),
         }
@@ -150,7 +261,7 @@ impl StateStore for ChainState<'_> {
                 None
             })
         };
-        let found = procura_vm::state::merged_next(&top.latest, below, prefix, after).0;
+        let found = procura_vm::state::merged_next(top.writes(), below, prefix, after).0;
         match failed.into_inner() {
             Some(e) => Err(e),
             None => Ok(found),
@@ -159,7 +270,7 @@ impl StateStore for ChainState<'_> {
 
     fn version(&self) -> anyhow::Result<Option<Version>> {
         match self.top {
-            Some(top) => Ok(Some(top.version)),
+            Some(top) => Ok(Some(top.version())),
             None => self.db.version(),
         }
     }
@@ -169,10 +280,6 @@ impl StateStore for ChainState<'_> {
 mod tests {
     use super::*;
     use procura_chain::{BlockHeader, SignedHeader};
-    use procura_state::compute_update;
-    use std::collections::BTreeMap;
-
-    type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
     fn commit(db: &Db, update: &StateUpdate) {
         let header = BlockHeader {
@@ -205,7 +312,9 @@ mod tests {
     /// A database with block 1 written reads exactly like a database
     /// without it seen through `ChainState` with block 1 on top: point
     /// reads, ordered scans over added, overwritten and removed keys, and
-    /// the next block's tree update (nodes and values read through).
+    /// the next block's tree update (nodes and values read through). Block
+    /// 1 on top either with its tree update known, or with it still being
+    /// computed elsewhere (the tree reads then wait for it).
     #[test]
     fn reading_through_a_block_in_flight_is_reading_it_written() {
         let (flat_dir, base_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -218,28 +327,54 @@ mod tests {
         .unwrap();
         commit(&flat, &genesis);
         commit(&base, &genesis);
-        let in_flight = compute_update(
-            &flat,
-            1,
-            writes(&[("s/b", None), ("s/c", Some("3")), ("s/d", Some("44")), ("s/e", Some("5")), ("t/x", None)]),
-        )
-        .unwrap();
+        let block_1 =
+            writes(&[("s/b", None), ("s/c", Some("3")), ("s/d", Some("44")), ("s/e", Some("5")), ("t/x", None)]);
+        let in_flight = Arc::new(compute_update(&flat, 1, block_1.clone()).unwrap());
         commit(&flat, &in_flight);
-        let through = ChainState { db: &base, top: Some(&in_flight) };
-        assert_eq!(scan(&base, b"s/").len(), 3, "the base does not hold block 1");
-        for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "t/x", "t/y"] {
-            assert_eq!(through.latest(key.as_bytes()).unwrap(), flat.latest(key.as_bytes()).unwrap(), "{key}");
+        let slot = Arc::new(OnceLock::new());
+        let late = {
+            let (slot, update) = (slot.clone(), in_flight.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                slot.set(Ok(update)).unwrap();
+            })
+        };
+        let tops = [Top::Rooting { version: 1, writes: Arc::new(block_1), update: slot }, Top::Computed(in_flight)];
+        for top in &tops {
+            let through = ChainState { db: &base, top: Some(top) };
+            assert_eq!(scan(&base, b"s/").len(), 3, "the base does not hold block 1");
+            for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "t/x", "t/y"] {
+                assert_eq!(through.latest(key.as_bytes()).unwrap(), flat.latest(key.as_bytes()).unwrap(), "{key}");
+            }
+            for prefix in [&b"s/"[..], b"t/", b"", b"s/d"] {
+                assert_eq!(scan(&through, prefix), scan(&flat, prefix), "{prefix:?}");
+            }
+            assert_eq!(through.version().unwrap(), Some(1));
+            // Inserts only (the batch path), then with a removal (one key at a time).
+            for next in
+                [writes(&[("s/f", Some("6")), ("s/a", Some("11"))]), writes(&[("s/c", None), ("s/g", Some("7"))])]
+            {
+                let expected = compute_update(&flat, 2, next.clone()).unwrap();
+                let got = compute_update(&through, 2, next).unwrap();
+                assert_eq!(got.root, expected.root);
+                assert_eq!(got.tree.node_batch, expected.tree.node_batch);
+            }
         }
-        for prefix in [&b"s/"[..], b"t/", b"", b"s/d"] {
-            assert_eq!(scan(&through, prefix), scan(&flat, prefix), "{prefix:?}");
-        }
-        assert_eq!(through.version().unwrap(), Some(1));
-        // Inserts only (the batch path), then with a removal (one key at a time).
-        for next in [writes(&[("s/f", Some("6")), ("s/a", Some("11"))]), writes(&[("s/c", None), ("s/g", Some("7"))])] {
-            let expected = compute_update(&flat, 2, next.clone()).unwrap();
-            let got = compute_update(&through, 2, next).unwrap();
-            assert_eq!(got.root, expected.root);
-            assert_eq!(got.tree.node_batch, expected.tree.node_batch);
-        }
+        late.join().unwrap();
+    }
+
+    /// A tree update that never comes (its thread failed) is an error for
+    /// the reader, not a wait forever.
+    #[test]
+    fn a_failed_tree_update_is_an_error_for_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        let slot = Arc::new(OnceLock::new());
+        drop(WakeOnDrop(slot.clone()));
+        let top = Top::Rooting { version: 3, writes: Arc::new(writes(&[("s/a", Some("1"))])), update: slot };
+        let through = ChainState { db: &db, top: Some(&top) };
+        assert_eq!(through.latest(b"s/a").unwrap(), Some(b"1".to_vec()), "writes are readable at once");
+        let err = compute_update(&through, 4, writes(&[("s/b", Some("2"))])).unwrap_err();
+        assert!(format!("{err:#}").contains("block 3: the state tree update failed"), "{err:#}");
     }
 }

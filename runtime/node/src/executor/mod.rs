@@ -44,6 +44,16 @@ pub struct Executor {
     pub threads: usize,
 }
 
+/// A block's transactions run, before the state tree is updated.
+pub struct Ran {
+    pub receipts: Vec<Receipt>,
+    /// Plain state keys the block wrote: new values, or `None` for removals.
+    pub writes: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    pub gas_used: u64,
+    pub execute_time: std::time::Duration,
+    pub parallel: ParallelStats,
+}
+
 /// Result of executing a list of transactions.
 pub struct Executed {
     pub receipts: Vec<Receipt>,
@@ -66,6 +76,22 @@ impl Executor {
         block: &BlockContext,
         txs: &[SignedTransaction],
     ) -> anyhow::Result<Executed> {
+        let Ran { receipts, writes, gas_used, execute_time, parallel } = self.run_block(committed, block, txs);
+        let started = std::time::Instant::now();
+        // One tree update per block, not per transaction.
+        let update = compute_update(tree, block.height, writes)?;
+        Ok(Executed { receipts, update, gas_used, execute_time, state_time: started.elapsed(), parallel })
+    }
+
+    /// [`Executor::execute_block`] without the state tree: the receipts and
+    /// the state writes. The tree update can then run elsewhere (a block
+    /// being checked has its root checked on the commit thread).
+    pub fn run_block(
+        &self,
+        committed: &(dyn StateStore + Sync),
+        block: &BlockContext,
+        txs: &[SignedTransaction],
+    ) -> Ran {
         let started = std::time::Instant::now();
         let (receipts, writes, parallel) = if self.threads > 1 && txs.len() >= PARALLEL_FROM {
             parallel::execute(self, committed, block, txs, self.threads - 1)
@@ -74,12 +100,8 @@ impl Executor {
             let receipts = txs.iter().map(|tx| self.execute_tx(&mut state, block, tx)).collect();
             (receipts, state.writes, ParallelStats { in_order: txs.len(), ..Default::default() })
         };
-        let gas_used = receipts.iter().map(|r| r.gas_used).sum();
-        let execute_time = started.elapsed();
-        // One tree update per block, not per transaction.
-        let update = compute_update(tree, block.height, writes)?;
-        let state_time = started.elapsed() - execute_time;
-        Ok(Executed { receipts, update, gas_used, execute_time, state_time, parallel })
+        let gas_used = receipts.iter().map(|r: &Receipt| r.gas_used).sum();
+        Ran { receipts, writes, gas_used, execute_time: started.elapsed(), parallel }
     }
 
     pub fn execute_tx(
