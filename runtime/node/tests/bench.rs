@@ -21,6 +21,8 @@ fn a_pipeline_run_commits_every_phase_of_every_tender() {
     let report = procura_node::audit::verify(&db, run.genesis.clone(), &contracts_dir(), false).unwrap();
     assert_eq!(report.txs as usize, p.calls);
     assert_eq!(report.blocks, p.blocks);
+    // The producer thread's scheduler times are read (Linux reports them).
+    assert!(p.producer_on_cpu_pct > 0.0, "{}", p.producer_on_cpu_pct);
 }
 
 #[test]

@@ -62,6 +62,13 @@ pub struct PipelinePoint {
     /// Cores busy on average while the phases ran: the process's CPU time
     /// over their wall time (0 where the kernel does not report it).
     pub cores_busy: f64,
+    /// The producer thread (admission, execution in order, the tree
+    /// update, commits) over the phases' wall time: share on a CPU, and
+    /// share runnable but waiting for a core; the rest it was blocked
+    /// (waiting for signature checks, helpers or the block before's
+    /// write). 0 where the kernel does not report it.
+    pub producer_on_cpu_pct: f64,
+    pub producer_queued_pct: f64,
 }
 
 /// The result of a run, with the node's data directory kept for replay.
@@ -307,15 +314,19 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
 
     let mut total = Phase::default();
     let cpu_before = super::timing::process_cpu();
+    let sched_before = super::timing::thread_sched();
     let behind = shape.write_behind;
     let open = run_phase(&mut chain, &opens, shape.block_size, T_OPEN, behind)?;
     let bid = run_phase(&mut chain, &bids, shape.block_size, T_OPEN + 1, behind)?;
     let reveal = run_phase(&mut chain, &reveals, shape.block_size, BID_DEADLINE, behind)?;
     let close = run_phase(&mut chain, &closes, shape.block_size, REVEAL_DEADLINE, behind)?;
     let cpu = super::timing::process_cpu().zip(cpu_before).map(|(after, before)| after - before);
+    let sched = super::timing::thread_sched().zip(sched_before);
     for p in [&open, &bid, &reveal, &close] {
         total.add(p);
     }
+    let share = |d: Duration| 100.0 * d.as_secs_f64() / total.wall.as_secs_f64();
+    let sched = sched.map(|((cpu, queued), (cpu0, queued0))| (share(cpu - cpu0), share(queued - queued0)));
     let rate = |p: &Phase| p.calls as f64 / p.wall.as_secs_f64();
     let point = PipelinePoint {
         shape: *shape,
@@ -334,6 +345,8 @@ pub fn run(contracts_dir: &Path, shape: &Shape) -> anyhow::Result<PipelineRun> {
         run_ahead_pct: 100.0 * total.run_ahead as f64 / total.calls as f64,
         reexecuted_pct: 100.0 * total.reexecuted as f64 / total.calls as f64,
         cores_busy: cpu.map_or(0.0, |c| c.as_secs_f64() / total.wall.as_secs_f64()),
+        producer_on_cpu_pct: sched.map_or(0.0, |s| s.0),
+        producer_queued_pct: sched.map_or(0.0, |s| s.1),
     };
     drop(chain);
     Ok(PipelineRun { point, dir, genesis })

@@ -47,13 +47,14 @@ fn floor_table(f: &Floor, cores: usize, out: &mut String) {
 fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
     out.push_str(
         "| block size | bidders/tender | tenders | calls | blocks | calls/s | bids/s | reveals/s | evaluate+award ms/tender | \
-         admission µs | execute µs | state µs | commit wait µs | write µs | run ahead % | re-executed % | cores busy |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         admission µs | execute µs | state µs | commit wait µs | write µs | run ahead % | re-executed % | cores busy | \
+         producer on CPU % | producer waiting for a core % |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for p in points {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.0} | {:.0} |",
             p.shape.block_size,
             p.shape.bidders_per_tender,
             p.tenders,
@@ -70,7 +71,9 @@ fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
             p.write_us,
             p.run_ahead_pct,
             p.reexecuted_pct,
-            p.cores_busy
+            p.cores_busy,
+            p.producer_on_cpu_pct,
+            p.producer_queued_pct
         );
     }
 }
@@ -80,7 +83,9 @@ pub fn markdown(r: &BenchReport) -> String {
     floor_table(&r.floor, r.cores, &mut out);
     out.push_str(
         "\nPipeline against block size (per-call µs are shares of the whole run; commit wait: the producer's \
-         time in commit, write: the batch's write on its own thread, behind the next block):\n\n",
+         time in commit, write: the batch's write on its own thread, behind the next block; the producer \
+         thread's share of the wall time on a CPU and runnable but waiting for a core, the rest it was \
+         blocked on other threads or the disk):\n\n",
     );
     pipeline_table(&r.by_block_size, &mut out);
     out.push_str("\nPipeline against bidders per tender:\n\n");

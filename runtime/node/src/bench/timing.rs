@@ -42,6 +42,18 @@ pub fn process_cpu() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// The calling thread's time on a CPU, and its time runnable but waiting
+/// for one, as the scheduler counts them (`/proc/thread-self/schedstat`,
+/// Linux, nanoseconds). The rest of a span's wall time the thread was
+/// blocked: waiting for another thread, a lock or the disk. `None` where
+/// the kernel does not report it.
+pub fn thread_sched() -> Option<(Duration, Duration)> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut fields = stat.split_whitespace().map(|f| f.parse::<u64>().ok());
+    let (on_cpu, queued) = (fields.next()??, fields.next()??);
+    Some((Duration::from_nanos(on_cpu), Duration::from_nanos(queued)))
+}
+
 pub fn micros_per(d: Duration, n: usize) -> f64 {
     d.as_secs_f64() * 1e6 / n.max(1) as f64
 }
