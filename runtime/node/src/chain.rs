@@ -96,14 +96,18 @@ pub fn refusal(e: anyhow::Error) -> ApplyError {
     e.downcast::<ApplyError>().unwrap_or_else(ApplyError::Other)
 }
 
-/// Threads a block executes on: every core, or `PROCURA_EXEC_THREADS` (an
-/// operator's or a benchmark's choice; results never depend on it).
-fn execution_threads() -> usize {
+/// Threads a block executes on: `PROCURA_EXEC_THREADS` (an operator's or a
+/// benchmark's choice; results never depend on it), else every core but
+/// one. Beside execution a node checks the next block's signatures and
+/// writes the block before: on two cores a second execution thread cost
+/// more than it gained (`procura bench`'s "Parallel execution" line,
+/// docs/performance.md).
+pub fn default_execution_threads() -> usize {
     std::env::var("PROCURA_EXEC_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|n| *n >= 1)
-        .unwrap_or_else(procura_chain::cores)
+        .unwrap_or_else(|| procura_chain::cores().saturating_sub(1).max(1))
 }
 
 impl Chain {
@@ -124,7 +128,7 @@ impl Chain {
             block_gas_limit: genesis.block_gas_limit,
             max_tx_bytes: genesis.max_tx_bytes,
         };
-        let executor = Executor { vm: Arc::new(vm), threads: execution_threads() };
+        let executor = Executor { vm: Arc::new(vm), threads: default_execution_threads() };
         let governance = governance_address(&genesis, contracts_dir)?;
         let head = match db.head()? {
             Some(h) => {

@@ -46,9 +46,11 @@ fn a_tiny_suite_writes_tables_and_plots() {
     bench::write(&report, out.path()).unwrap();
     let md = std::fs::read_to_string(out.path().join("bench.md")).unwrap();
     assert!(md.contains("| 12 | 6 | 2 |"), "{md}");
-    // The one-thread point repeats the bidders sweep's first shape.
-    assert_eq!(report.serial.shape.exec_threads, 1);
-    assert_eq!(report.serial.calls, report.by_bidders[0].calls);
+    // Every core against one thread, the bidders sweep's first shape in turns.
+    let exec = &report.exec_modes;
+    assert_eq!(exec.rounds.len(), COMMIT_MODE_ROUNDS);
+    assert!(exec.rounds.iter().all(|r| r.every_core.shape.exec_threads >= 2 && r.one_thread.shape.exec_threads == 1));
+    assert!(exec.rounds.iter().all(|r| r.one_thread.calls == report.by_bidders[0].calls));
     assert!(md.contains("Parallel execution:"), "{md}");
     // Write-behind against synchronous commits, the same shape in turns.
     let modes = &report.commit_modes;

@@ -64,9 +64,10 @@ pub struct BenchReport {
     pub by_block_size: Vec<pipeline::PipelinePoint>,
     pub by_bidders: Vec<pipeline::PipelinePoint>,
     pub replay: pipeline::ReplayFigures,
-    /// The bidders sweep's first point again, executing on one thread: what
-    /// parallel execution gains in the pipeline, measured in this run.
-    pub serial: pipeline::PipelinePoint,
+    /// The bidders sweep's first shape executing on every core and on one
+    /// thread, in alternating rounds: what parallel execution gains in the
+    /// pipeline, measured in this run.
+    pub exec_modes: ExecModes,
     /// Parallel execution with a core free for it.
     pub scaling: scaling::ExecutionScaling,
     /// The bidders sweep's first point with write-behind commits and with
@@ -94,7 +95,7 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
             bids: config.sweep_bids,
             bidders_per_tender: config.sweep_bidders,
             block_size,
-            exec_threads: procura_chain::cores(),
+            exec_threads: crate::chain::default_execution_threads(),
             write_behind: true,
         };
         by_block_size.push(pipeline::run(&config.contracts_dir, &shape)?.point);
@@ -109,20 +110,20 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
             bids: config.sweep_bids,
             bidders_per_tender: bidders,
             block_size: config.sweep_block_size,
-            exec_threads: procura_chain::cores(),
+            exec_threads: crate::chain::default_execution_threads(),
             write_behind: true,
         };
         by_bidders.push(pipeline::run(&config.contracts_dir, &shape)?.point);
     }
-    let serial_shape = pipeline::Shape { exec_threads: 1, ..by_bidders[0].shape };
+    let shape = by_bidders[0].shape;
     say(&format!(
-        "pipeline: {} bidders per tender, blocks of {}, executed on one thread",
-        serial_shape.bidders_per_tender, serial_shape.block_size
+        "pipeline: {} bidders per tender, blocks of {}, executed on every core and on one thread in turns",
+        shape.bidders_per_tender, shape.block_size
     ));
-    let serial = pipeline::run(&config.contracts_dir, &serial_shape)?.point;
+    let exec_modes = ExecModes::measure(&config.contracts_dir, &shape)?;
     say(&format!(
         "pipeline: {} bidders per tender, blocks of {}, write-behind and synchronous commits in turns",
-        serial_shape.bidders_per_tender, serial_shape.block_size
+        shape.bidders_per_tender, shape.block_size
     ));
     let commit_modes = CommitModes::measure(&config.contracts_dir, &by_bidders[0].shape)?;
     say(&format!("execution of one block of {} calls, on one thread and on every core", config.sweep_block_size));
@@ -131,7 +132,7 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
     let replay =
         pipeline::replay(&config.contracts_dir, config.replay_calls, config.sweep_block_size, config.progress)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(BenchReport { floor, by_block_size, by_bidders, replay, serial, scaling, commit_modes, cores })
+    Ok(BenchReport { floor, by_block_size, by_bidders, replay, exec_modes, scaling, commit_modes, cores })
 }
 
 /// Rounds of [`CommitModes`]: each runs the shape once per mode.
@@ -163,6 +164,36 @@ impl CommitModes {
         let mut ratios: Vec<f64> = rounds.iter().map(|r| r.behind.calls_per_s / r.synchronous.calls_per_s).collect();
         ratios.sort_by(f64::total_cmp);
         Ok(CommitModes { ratio: ratios[ratios.len() / 2], rounds })
+    }
+}
+
+/// One pipeline shape executing on every core and on one thread, in
+/// alternating rounds ([`COMMIT_MODE_ROUNDS`] of each).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ExecModes {
+    pub rounds: Vec<ExecRound>,
+    /// Median over rounds of every-core calls/s ÷ one-thread calls/s.
+    pub ratio: f64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ExecRound {
+    pub every_core: pipeline::PipelinePoint,
+    pub one_thread: pipeline::PipelinePoint,
+}
+
+impl ExecModes {
+    fn measure(contracts_dir: &std::path::Path, shape: &pipeline::Shape) -> anyhow::Result<Self> {
+        let mut rounds = Vec::new();
+        for _ in 0..COMMIT_MODE_ROUNDS {
+            let every = pipeline::Shape { exec_threads: procura_chain::cores().max(2), ..*shape };
+            let every_core = pipeline::run(contracts_dir, &every)?.point;
+            let one_thread = pipeline::run(contracts_dir, &pipeline::Shape { exec_threads: 1, ..*shape })?.point;
+            rounds.push(ExecRound { every_core, one_thread });
+        }
+        let mut ratios: Vec<f64> = rounds.iter().map(|r| r.every_core.calls_per_s / r.one_thread.calls_per_s).collect();
+        ratios.sort_by(f64::total_cmp);
+        Ok(ExecModes { ratio: ratios[ratios.len() / 2], rounds })
     }
 }
 

@@ -372,7 +372,7 @@ pub fn replay(contracts_dir: &Path, calls: usize, block_size: usize, progress: b
         bids: calls.div_ceil(2),
         bidders_per_tender: 1_000,
         block_size,
-        exec_threads: procura_chain::cores(),
+        exec_threads: crate::chain::default_execution_threads(),
         write_behind: true,
     };
     let run = run(contracts_dir, &shape)?;

@@ -78,6 +78,14 @@ fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
     }
 }
 
+fn threads(n: usize) -> String {
+    if n == 1 {
+        "one thread".into()
+    } else {
+        format!("{n} threads")
+    }
+}
+
 pub fn markdown(r: &BenchReport) -> String {
     let mut out = String::new();
     floor_table(&r.floor, r.cores, &mut out);
@@ -98,19 +106,25 @@ pub fn markdown(r: &BenchReport) -> String {
         best / ceiling,
         r.cores
     );
-    let parallel = &r.by_bidders[0];
+    let em = &r.exec_modes;
+    let rate = |f: fn(&super::ExecRound) -> &PipelinePoint| {
+        em.rounds.iter().map(|r| format!("{:.0}", f(r).calls_per_s)).collect::<Vec<_>>().join(", ")
+    };
+    let (shape, first) = (&r.by_bidders[0].shape, &em.rounds[0]);
     let _ = writeln!(
         out,
-        "\nParallel execution: {:.0} calls/s on {} threads against {:.0} calls/s on one ({} bidders per tender, \
-         blocks of {}): {:.2}×; execute µs per call {:.1} against {:.1}.",
-        parallel.calls_per_s,
-        parallel.shape.exec_threads,
-        r.serial.calls_per_s,
-        parallel.shape.bidders_per_tender,
-        parallel.shape.block_size,
-        parallel.calls_per_s / r.serial.calls_per_s,
-        parallel.execute_us,
-        r.serial.execute_us
+        "\nParallel execution: {} calls/s on {} threads against {} on one ({} bidders per tender, blocks of {}, \
+         alternating rounds; the sweeps above use {}): median ratio {:.2}×; execute µs per call {:.1} against \
+         {:.1} (first round).",
+        rate(|r| &r.every_core),
+        first.every_core.shape.exec_threads,
+        rate(|r| &r.one_thread),
+        shape.bidders_per_tender,
+        shape.block_size,
+        threads(shape.exec_threads),
+        em.ratio,
+        first.every_core.execute_us,
+        first.one_thread.execute_us
     );
     let cm = &r.commit_modes;
     let rate = |f: fn(&super::CommitRound) -> &PipelinePoint| {
