@@ -90,6 +90,15 @@ pub enum ApplyError {
     Other(#[from] anyhow::Error),
 }
 
+/// [`ApplyError::RootMismatch`] unless the root execution `found` is the
+/// one the header `expected`.
+pub(crate) fn same_root(height: u64, what: &'static str, expected: &Hash32, found: &Hash32) -> Result<(), ApplyError> {
+    if expected == found {
+        return Ok(());
+    }
+    Err(ApplyError::RootMismatch { height, what, expected: hex::encode(expected), found: hex::encode(found) })
+}
+
 /// A failed commit as the refusal it is: a wrong state root found on the
 /// commit thread stays an [`ApplyError::RootMismatch`].
 pub fn refusal(e: anyhow::Error) -> ApplyError {
@@ -288,12 +297,8 @@ impl Chain {
     pub fn apply_behind(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
         let h = &block.header.header;
         let checked = self.check_but_state_root(block, signatures).and_then(|ran| {
-            let found = receipts_root(&ran.receipts);
-            if h.receipts_root == found {
-                return Ok(ran);
-            }
-            let (expected, found) = (hex::encode(h.receipts_root), hex::encode(found));
-            Err(ApplyError::RootMismatch { height: h.height, what: "receipts", expected, found })
+            same_root(h.height, "receipts", &h.receipts_root, &receipts_root(&ran.receipts))?;
+            Ok(ran)
         });
         // One block in flight at a time: the one before must be durable
         // (its tree is what this one's update starts from). Its refusal
@@ -312,26 +317,10 @@ impl Chain {
     /// proposer, gas, admission of every transaction), re-executes it and
     /// compares every root with its header. Commits nothing.
     pub fn check(&self, block: &Block, signatures: TxSignatures) -> Result<Executed, ApplyError> {
-        let Ran { receipts, writes, gas_used, execute_time, parallel } =
-            self.check_but_state_root(block, signatures)?;
         let h = &block.header.header;
-        let started = std::time::Instant::now();
-        let update = compute_update(&self.state(), h.height, writes)?;
-        let executed = Executed { receipts, update, gas_used, execute_time, state_time: started.elapsed(), parallel };
-        let check = |what, expected: &Hash32, found: &Hash32| {
-            if expected != found {
-                Err(ApplyError::RootMismatch {
-                    height: h.height,
-                    what,
-                    expected: hex::encode(expected),
-                    found: hex::encode(found),
-                })
-            } else {
-                Ok(())
-            }
-        };
-        check("state", &h.state_root, &executed.update.root)?;
-        check("receipts", &h.receipts_root, &receipts_root(&executed.receipts))?;
+        let executed = self.check_but_state_root(block, signatures)?.update_tree(&self.state(), h.height)?;
+        same_root(h.height, "state", &h.state_root, &executed.update.root)?;
+        same_root(h.height, "receipts", &h.receipts_root, &receipts_root(&executed.receipts))?;
         Ok(executed)
     }
 

@@ -155,16 +155,29 @@ pub struct CommitRound {
 
 impl CommitModes {
     fn measure(contracts_dir: &std::path::Path, shape: &pipeline::Shape) -> anyhow::Result<Self> {
-        let mut rounds = Vec::new();
-        for _ in 0..COMMIT_MODE_ROUNDS {
-            let behind = pipeline::run(contracts_dir, &pipeline::Shape { write_behind: true, ..*shape })?.point;
-            let synchronous = pipeline::run(contracts_dir, &pipeline::Shape { write_behind: false, ..*shape })?.point;
-            rounds.push(CommitRound { behind, synchronous });
-        }
-        let mut ratios: Vec<f64> = rounds.iter().map(|r| r.behind.calls_per_s / r.synchronous.calls_per_s).collect();
-        ratios.sort_by(f64::total_cmp);
-        Ok(CommitModes { ratio: ratios[ratios.len() / 2], rounds })
+        let behind = pipeline::Shape { write_behind: true, ..*shape };
+        let synchronous = pipeline::Shape { write_behind: false, ..*shape };
+        let (pairs, ratio) = in_turns(contracts_dir, &behind, &synchronous)?;
+        let rounds = pairs.into_iter().map(|(behind, synchronous)| CommitRound { behind, synchronous }).collect();
+        Ok(CommitModes { rounds, ratio })
     }
+}
+
+/// Runs shapes `a` and `b` in alternating rounds ([`COMMIT_MODE_ROUNDS`]),
+/// so the machine's noise hits both alike: each round's points, and the
+/// median over rounds of `a`'s calls/s ÷ `b`'s.
+fn in_turns(
+    contracts_dir: &std::path::Path,
+    a: &pipeline::Shape,
+    b: &pipeline::Shape,
+) -> anyhow::Result<(Vec<(pipeline::PipelinePoint, pipeline::PipelinePoint)>, f64)> {
+    let mut rounds = Vec::new();
+    for _ in 0..COMMIT_MODE_ROUNDS {
+        rounds.push((pipeline::run(contracts_dir, a)?.point, pipeline::run(contracts_dir, b)?.point));
+    }
+    let mut ratios: Vec<f64> = rounds.iter().map(|(a, b)| a.calls_per_s / b.calls_per_s).collect();
+    ratios.sort_by(f64::total_cmp);
+    Ok((rounds, ratios[ratios.len() / 2]))
 }
 
 /// One pipeline shape executing on every core and on one thread, in
@@ -184,16 +197,11 @@ pub struct ExecRound {
 
 impl ExecModes {
     fn measure(contracts_dir: &std::path::Path, shape: &pipeline::Shape) -> anyhow::Result<Self> {
-        let mut rounds = Vec::new();
-        for _ in 0..COMMIT_MODE_ROUNDS {
-            let every = pipeline::Shape { exec_threads: procura_chain::cores().max(2), ..*shape };
-            let every_core = pipeline::run(contracts_dir, &every)?.point;
-            let one_thread = pipeline::run(contracts_dir, &pipeline::Shape { exec_threads: 1, ..*shape })?.point;
-            rounds.push(ExecRound { every_core, one_thread });
-        }
-        let mut ratios: Vec<f64> = rounds.iter().map(|r| r.every_core.calls_per_s / r.one_thread.calls_per_s).collect();
-        ratios.sort_by(f64::total_cmp);
-        Ok(ExecModes { ratio: ratios[ratios.len() / 2], rounds })
+        let every_core = pipeline::Shape { exec_threads: procura_chain::cores().max(2), ..*shape };
+        let one_thread = pipeline::Shape { exec_threads: 1, ..*shape };
+        let (pairs, ratio) = in_turns(contracts_dir, &every_core, &one_thread)?;
+        let rounds = pairs.into_iter().map(|(every_core, one_thread)| ExecRound { every_core, one_thread }).collect();
+        Ok(ExecModes { rounds, ratio })
     }
 }
 

@@ -9,7 +9,7 @@
 //! database before the write is done, so nothing is reported committed
 //! before it is durable; the next commit or [`Chain::flush`] waits for it.
 
-use super::{ApplyError, Chain};
+use super::{same_root, Chain};
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
 use procura_chain::{Block, BlockHeader, Receipt};
@@ -68,7 +68,7 @@ pub(super) struct InFlight {
     parent: BlockHeader,
     top: Top,
     txs: BTreeSet<Hash32>,
-    /// The write's own duration, or why it failed (an [`ApplyError`] if
+    /// The write's own duration, or why it failed (an [`super::ApplyError`] if
     /// the block's state root was wrong).
     writer: JoinHandle<anyhow::Result<Duration>>,
 }
@@ -114,16 +114,7 @@ impl InFlight {
                 }
             };
             let _ = filled.set(Ok(update.clone()));
-            let expected = owned.header.header.state_root;
-            if update.root != expected {
-                return Err(ApplyError::RootMismatch {
-                    height: version,
-                    what: "state",
-                    expected: hex::encode(expected),
-                    found: hex::encode(update.root),
-                }
-                .into());
-            }
+            same_root(version, "state", &owned.header.header.state_root, &update.root)?;
             db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &update })
                 .map_err(|e| anyhow::anyhow!("cannot write block {version}: {e}"))?;
             Ok(started.elapsed())

@@ -54,6 +54,17 @@ pub struct Ran {
     pub parallel: ParallelStats,
 }
 
+impl Ran {
+    /// The state update for `height` on top of `tree`: one tree update per
+    /// block, not per transaction.
+    pub fn update_tree(self, tree: &impl jmt::storage::TreeReader, height: u64) -> anyhow::Result<Executed> {
+        let Ran { receipts, writes, gas_used, execute_time, parallel } = self;
+        let started = std::time::Instant::now();
+        let update = compute_update(tree, height, writes)?;
+        Ok(Executed { receipts, update, gas_used, execute_time, state_time: started.elapsed(), parallel })
+    }
+}
+
 /// Result of executing a list of transactions.
 pub struct Executed {
     pub receipts: Vec<Receipt>,
@@ -76,11 +87,7 @@ impl Executor {
         block: &BlockContext,
         txs: &[SignedTransaction],
     ) -> anyhow::Result<Executed> {
-        let Ran { receipts, writes, gas_used, execute_time, parallel } = self.run_block(committed, block, txs);
-        let started = std::time::Instant::now();
-        // One tree update per block, not per transaction.
-        let update = compute_update(tree, block.height, writes)?;
-        Ok(Executed { receipts, update, gas_used, execute_time, state_time: started.elapsed(), parallel })
+        self.run_block(committed, block, txs).update_tree(tree, block.height)
     }
 
     /// [`Executor::execute_block`] without the state tree: the receipts and
