@@ -78,6 +78,11 @@ fn pipeline_table(points: &[PipelinePoint], out: &mut String) {
     }
 }
 
+/// One side's calls/s in each round of an alternating measurement.
+fn rates<R>(rounds: &[R], side: impl Fn(&R) -> &PipelinePoint) -> String {
+    rounds.iter().map(|r| format!("{:.0}", side(r).calls_per_s)).collect::<Vec<_>>().join(", ")
+}
+
 fn threads(n: usize) -> String {
     if n == 1 {
         "one thread".into()
@@ -107,18 +112,15 @@ pub fn markdown(r: &BenchReport) -> String {
         r.cores
     );
     let em = &r.exec_modes;
-    let rate = |f: fn(&super::ExecRound) -> &PipelinePoint| {
-        em.rounds.iter().map(|r| format!("{:.0}", f(r).calls_per_s)).collect::<Vec<_>>().join(", ")
-    };
     let (shape, first) = (&r.by_bidders[0].shape, &em.rounds[0]);
     let _ = writeln!(
         out,
         "\nParallel execution: {} calls/s on {} threads against {} on one ({} bidders per tender, blocks of {}, \
          alternating rounds; the sweeps above use {}): median ratio {:.2}×; execute µs per call {:.1} against \
          {:.1} (first round).",
-        rate(|r| &r.every_core),
+        rates(&em.rounds, |r| &r.every_core),
         first.every_core.shape.exec_threads,
-        rate(|r| &r.one_thread),
+        rates(&em.rounds, |r| &r.one_thread),
         shape.bidders_per_tender,
         shape.block_size,
         threads(shape.exec_threads),
@@ -127,17 +129,14 @@ pub fn markdown(r: &BenchReport) -> String {
         first.one_thread.execute_us
     );
     let cm = &r.commit_modes;
-    let rate = |f: fn(&super::CommitRound) -> &PipelinePoint| {
-        cm.rounds.iter().map(|r| format!("{:.0}", f(r).calls_per_s)).collect::<Vec<_>>().join(", ")
-    };
     let (shape, first) = (&r.by_bidders[0].shape, &cm.rounds[0]);
     let _ = writeln!(
         out,
         "\nWrite-behind commits: {} calls/s against {} with each block written before the next starts \
          ({} bidders per tender, blocks of {}, alternating rounds): median ratio {:.2}×; the producer waited \
          {:.1} µs per call in commit against {:.1}, with {:.2} cores busy against {:.2} (first round).",
-        rate(|r| &r.behind),
-        rate(|r| &r.synchronous),
+        rates(&cm.rounds, |r| &r.behind),
+        rates(&cm.rounds, |r| &r.synchronous),
         shape.bidders_per_tender,
         shape.block_size,
         cm.ratio,
