@@ -24,6 +24,10 @@ use std::time::{Duration, Instant};
 /// Plain state keys a block wrote: new values, or `None` for removals.
 pub(super) type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+/// A block's tree update once the commit thread has computed it (or why
+/// it could not).
+type TreeSlot = Arc<OnceLock<Result<Arc<StateUpdate>, String>>>;
+
 /// The state a block in flight leaves behind.
 pub(super) enum Top {
     /// Built or checked here: its whole update (writes and tree) is known.
@@ -31,7 +35,7 @@ pub(super) enum Top {
     /// Checked but for its state root, which the commit thread computes
     /// and compares with the header before it writes anything: its writes
     /// are known at once, its tree update once that thread has it.
-    Rooting { version: Version, writes: Arc<Writes>, update: Arc<OnceLock<Result<Arc<StateUpdate>, String>>> },
+    Rooting { version: Version, writes: Arc<Writes>, update: TreeSlot },
 }
 
 impl Top {
@@ -99,7 +103,7 @@ impl InFlight {
         parent: BlockHeader,
     ) -> Self {
         let (version, writes) = (block.height(), Arc::new(writes));
-        let slot: Arc<OnceLock<Result<Arc<StateUpdate>, String>>> = Arc::new(OnceLock::new());
+        let slot: TreeSlot = Arc::new(OnceLock::new());
         let (db, owned, receipts, changes, filled) =
             (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone());
         let writer = spawn(move || {
@@ -150,7 +154,7 @@ fn tx_hashes(block: &Block) -> BTreeSet<Hash32> {
 
 /// Sets the tree slot to an error if the commit thread ends (or panics)
 /// without having set it, so no reader waits forever.
-struct WakeOnDrop(Arc<OnceLock<Result<Arc<StateUpdate>, String>>>);
+struct WakeOnDrop(TreeSlot);
 
 impl Drop for WakeOnDrop {
     fn drop(&mut self) {
