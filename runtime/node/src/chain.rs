@@ -1,13 +1,15 @@
 //! The node's chain: opens (or creates from genesis) the database, builds
 //! blocks from transactions (`build`), checks blocks built elsewhere by
 //! re-executing them (`check`), and commits either through `commit`, one
-//! atomic batch. `produce` = build + commit; `apply` = check + commit.
-//! `commit_behind` writes that batch on its own thread while the next block
-//! is built (`write_behind.rs`).
+//! atomic batch. `apply` = check + commit. `produce_behind` executes a
+//! block and leaves its state tree, header and write to the commit thread
+//! while the next block executes; `produce` waits for them too.
+//! `commit_behind` and `apply_behind` write on that thread as well
+//! (`write_behind.rs`).
 
 mod write_behind;
 
-pub use write_behind::ChainState;
+pub use write_behind::{ChainState, Written};
 
 use crate::executor::{load, BlockContext, Executed, Executor, PendingState, Ran};
 use crate::genesis::{contract_path, GenesisConfig, GOVERNANCE_CONTRACT};
@@ -28,12 +30,14 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProduceTimings {
     pub execute: std::time::Duration,
+    /// The state-tree update of the block that became durable during this
+    /// call (the block before's, on the commit thread).
     pub state_update: std::time::Duration,
-    /// The producer's time in commit: with write-behind, waiting for the
-    /// block before to be durable and starting this one's write.
+    /// The producer's time waiting for the block before to be sealed and
+    /// durable, and starting this one's commit thread.
     pub commit: std::time::Duration,
-    /// How long the write that finished during this commit took on its own
-    /// thread (with write-behind: the block before's).
+    /// How long the write that finished during this call took on the
+    /// commit thread (the block before's).
     pub written: std::time::Duration,
     pub parallel: crate::executor::ParallelStats,
 }
@@ -54,6 +58,18 @@ pub struct Chain {
     pub governance: Option<Address>,
     /// The committed block whose batch is still being written, if any.
     in_flight: Option<write_behind::InFlight>,
+    /// The last block sealed on the commit thread, once durable, until
+    /// [`Chain::take_sealed`] takes it.
+    sealed: Option<Block>,
+}
+
+/// What [`Chain::produce_behind`] executed: the block itself is finished
+/// on the commit thread ([`Chain::take_sealed`] once it is durable).
+#[derive(Debug)]
+pub struct Produced {
+    pub height: u64,
+    /// One per transaction the block holds, in order.
+    pub receipts: Vec<Receipt>,
 }
 
 /// Who verifies the transaction signatures of a block being applied.
@@ -168,6 +184,7 @@ impl Chain {
             key,
             governance,
             in_flight: None,
+            sealed: None,
         })
     }
 
@@ -177,6 +194,9 @@ impl Chain {
         self.executor.threads = threads.max(1);
     }
 
+    /// The newest block whose header is known. While a produced block is
+    /// still being sealed behind, that is its parent ([`Chain::tip`]'s height
+    /// is one more).
     pub fn head(&self) -> &BlockHeader {
         &self.head
     }
@@ -193,35 +213,81 @@ impl Chain {
     /// [`Chain::produce`]; with [`TxSignatures::Verified`] the caller vouches
     /// that every signature was verified already (the mempool does at
     /// admission), so the proposer does not verify each one twice.
-    /// [`Chain::build`] then [`Chain::commit`].
+    /// [`Chain::produce_behind`], then waits until the block is durable.
     pub fn produce_with(
         &mut self,
         txs: Vec<SignedTransaction>,
         wall_clock: u64,
         signatures: TxSignatures,
     ) -> anyhow::Result<(Block, Vec<Receipt>)> {
-        let (block, receipts) = self.produce_behind(txs, wall_clock, signatures)?;
+        let produced = self.produce_behind(txs, wall_clock, signatures)?;
         let flush_started = std::time::Instant::now();
-        self.last_timings.written = self.flush()?;
+        let written = self.flush_timed()?;
         self.last_timings.commit += flush_started.elapsed();
-        Ok((block, receipts))
+        self.last_timings.written = written.write;
+        self.last_timings.state_update = written.tree;
+        let block = self.take_sealed().expect("a produced block is sealed once durable");
+        Ok((block, produced.receipts))
     }
 
-    /// [`Chain::produce_with`], but the block's batch is written on its own
-    /// thread while the caller goes on (see [`Chain::commit_behind`]).
+    /// Executes `txs` on top of the newest block, and returns once the
+    /// block's state-tree update, header (its roots and signature) and
+    /// write have started on the commit thread: the caller executes the
+    /// next block meanwhile, reading through this one's writes. The next
+    /// call waits for this block (the next header needs its hash) before
+    /// starting its own; so does [`Chain::flush`], after which the block is
+    /// the head and [`Chain::take_sealed`] returns it. If sealing or the
+    /// write fails, that call returns the error, the block is not committed
+    /// and the head stays at its parent. Transactions are chosen as
+    /// [`Chain::build`] does.
     pub fn produce_behind(
         &mut self,
         txs: Vec<SignedTransaction>,
         wall_clock: u64,
         signatures: TxSignatures,
-    ) -> anyhow::Result<(Block, Vec<Receipt>)> {
-        let (block, executed) = self.build(txs, wall_clock, signatures)?;
-        let (execute, state_update, parallel) = (executed.execute_time, executed.state_time, executed.parallel);
+    ) -> anyhow::Result<Produced> {
+        let key = self.proposer_key()?.clone();
+        let (tip_height, tip_time) = self.tip();
+        let height = tip_height + 1;
+        let txs = self.admissible(self.verified(txs, signatures));
+        // Block time comes from the proposer and never goes backwards.
+        let time = wall_clock.max(tip_time);
+        let ran = self.executor.run_block(&self.state(), &BlockContext { height, time }, &txs);
         let commit_started = std::time::Instant::now();
-        let (applied, written) = self.commit_behind_timed(&block, executed)?;
-        let commit = commit_started.elapsed();
-        self.last_timings = ProduceTimings { execute, state_update, commit, written, parallel };
-        Ok((block, applied.receipts))
+        // The block before must be sealed (its hash is this one's parent)
+        // and durable (its tree is what this one's update starts from).
+        let before = self.flush_timed()?;
+        let header = BlockHeader {
+            height,
+            prev_hash: self.head.hash(),
+            timestamp: time,
+            proposer: key.verifying_key().to_bytes(),
+            tx_root: [0; 32],
+            state_root: [0; 32],
+            receipts_root: [0; 32],
+        };
+        let unsealed = write_behind::Unsealed { header, key, txs };
+        self.in_flight = Some(write_behind::InFlight::start_sealing(
+            &self.db,
+            unsealed,
+            &ran.receipts,
+            ran.writes,
+            self.head.clone(),
+        ));
+        self.last_timings = ProduceTimings {
+            execute: ran.execute_time,
+            state_update: before.tree,
+            commit: commit_started.elapsed(),
+            written: before.write,
+            parallel: ran.parallel,
+        };
+        Ok(Produced { height, receipts: ran.receipts })
+    }
+
+    /// The last block [`Chain::produce_behind`] sealed, once it is durable
+    /// (after the next produce or a flush); each block once.
+    pub fn take_sealed(&mut self) -> Option<Block> {
+        self.sealed.take()
     }
 
     /// The proposer's half: executes `txs` on top of the head and signs the
@@ -233,28 +299,10 @@ impl Chain {
         wall_clock: u64,
         signatures: TxSignatures,
     ) -> anyhow::Result<(Block, Executed)> {
-        let key = self.key.as_ref().ok_or_else(|| anyhow::anyhow!("this node has no proposer key"))?;
-        // Block production follows the validator set in state: a key that
-        // governance removed stops producing.
-        let me = key.verifying_key().to_bytes();
-        if !self.validators()?.contains(&me) {
-            anyhow::bail!(
-                "this node's key {} is not in the current validator set; governance must approve \
-                 AddValidator for it before it can produce blocks",
-                hex::encode(me)
-            );
-        }
+        self.ensure_head_known()?;
+        let key = self.proposer_key()?;
         let height = self.head.height + 1;
-        let txs = match signatures {
-            TxSignatures::Verified => txs,
-            TxSignatures::Check => {
-                let verdicts = procura_chain::verify_all(&txs);
-                txs.into_iter().zip(verdicts).filter_map(|(tx, ok)| ok.then_some(tx)).collect()
-            }
-        };
-        // The proposer holds itself to the checks every validator will run:
-        // inadmissible transactions and those past the gas limit are dropped.
-        let txs = self.admissible(txs);
+        let txs = self.admissible(self.verified(txs, signatures));
         // Block time comes from the proposer and never goes backwards.
         let time = wall_clock.max(self.head.timestamp);
         let state = self.state();
@@ -269,6 +317,53 @@ impl Chain {
             receipts_root: receipts_root(&executed.receipts),
         };
         Ok((Block { header: header.sign(key), txs }, executed))
+    }
+
+    /// This node's proposer key, if it is in the current validator set.
+    fn proposer_key(&self) -> anyhow::Result<&SigningKey> {
+        let key = self.key.as_ref().ok_or_else(|| anyhow::anyhow!("this node has no proposer key"))?;
+        // Block production follows the validator set in state: a key that
+        // governance removed stops producing.
+        let me = key.verifying_key().to_bytes();
+        if !self.validators()?.contains(&me) {
+            anyhow::bail!(
+                "this node's key {} is not in the current validator set; governance must approve \
+                 AddValidator for it before it can produce blocks",
+                hex::encode(me)
+            );
+        }
+        Ok(key)
+    }
+
+    /// `txs` but those whose signature fails, unless the caller vouches
+    /// for them.
+    fn verified(&self, txs: Vec<SignedTransaction>, signatures: TxSignatures) -> Vec<SignedTransaction> {
+        match signatures {
+            TxSignatures::Verified => txs,
+            TxSignatures::Check => {
+                let verdicts = procura_chain::verify_all(&txs);
+                txs.into_iter().zip(verdicts).filter_map(|(tx, ok)| ok.then_some(tx)).collect()
+            }
+        }
+    }
+
+    /// Building on, or checking against, the head needs its hash: not
+    /// while a produced block is still being sealed ([`Chain::flush`] first).
+    fn ensure_head_known(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            !self.is_sealing(),
+            "block {} is still being sealed; flush the chain before building or checking on it",
+            self.tip().0
+        );
+        Ok(())
+    }
+
+    /// A block sealed behind made durable, so the head is known again.
+    fn settle(&mut self) -> anyhow::Result<()> {
+        if self.is_sealing() {
+            self.flush()?;
+        }
+        Ok(())
     }
 
     /// Checks and re-executes a block from another node; commits it only if
@@ -295,6 +390,7 @@ impl Chain {
     /// error there); the block is then not committed and the head goes
     /// back to its parent. For replays, which stop at the first mismatch.
     pub fn apply_behind(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
+        self.settle()?;
         let h = &block.header.header;
         let checked = self.check_but_state_root(block, signatures).and_then(|ran| {
             same_root(h.height, "receipts", &h.receipts_root, &receipts_root(&ran.receipts))?;
@@ -317,6 +413,7 @@ impl Chain {
     /// proposer, gas, admission of every transaction), re-executes it and
     /// compares every root with its header. Commits nothing.
     pub fn check(&self, block: &Block, signatures: TxSignatures) -> Result<Executed, ApplyError> {
+        self.ensure_head_known()?;
         let h = &block.header.header;
         let executed = self.check_but_state_root(block, signatures)?.update_tree(&self.state(), h.height)?;
         same_root(h.height, "state", &h.state_root, &executed.update.root)?;
@@ -375,16 +472,7 @@ impl Chain {
     /// until then nothing in the database shows it. If the write fails, that
     /// call returns the error and the head goes back to the block before.
     pub fn commit_behind(&mut self, block: &Block, executed: Executed) -> anyhow::Result<Applied> {
-        Ok(self.commit_behind_timed(block, executed)?.0)
-    }
-
-    /// [`Chain::commit_behind`], with how long the previous block's write
-    /// took on its thread.
-    fn commit_behind_timed(
-        &mut self,
-        block: &Block,
-        executed: Executed,
-    ) -> anyhow::Result<(Applied, std::time::Duration)> {
+        self.settle()?;
         let h = &block.header.header;
         anyhow::ensure!(
             h.height == self.head.height + 1 && h.prev_hash == self.head.hash(),
@@ -393,12 +481,12 @@ impl Chain {
             self.head.height
         );
         // One block in flight at a time: the one before must be durable.
-        let written = self.flush()?;
+        self.flush()?;
         let Executed { receipts, update, .. } = executed;
         let keys = update.latest.keys().cloned().collect();
         self.in_flight = Some(write_behind::InFlight::start(&self.db, block, &receipts, update, self.head.clone()));
         self.head = h.clone();
-        Ok((Applied { receipts, written: keys }, written))
+        Ok(Applied { receipts, written: keys })
     }
 
     /// The validator set at the head: the governance contract's
@@ -407,7 +495,8 @@ impl Chain {
         let Some(governance) = &self.governance else {
             return Ok(self.genesis.validators.iter().filter_map(|v| parse32(v)).collect());
         };
-        let ctx = BlockContext { height: self.head.height, time: self.head.timestamp };
+        let (height, time) = self.tip();
+        let ctx = BlockContext { height, time };
         let bytes = self
             .executor
             .view(&self.state(), &ctx, governance, "validators", &[], self.rules.block_gas_limit)
@@ -448,11 +537,14 @@ pub struct NonceView<'a> {
     pub committed: &'a dyn StateStore,
     pub pending: &'a std::collections::BTreeMap<Address, u64>,
     pub local: std::collections::BTreeMap<Address, u64>,
+    /// Contracts looked up in committed state (which does not change under
+    /// a view): a block's calls mostly go to a few contracts.
+    contracts: std::cell::RefCell<std::collections::BTreeMap<Address, bool>>,
 }
 
 impl<'a> NonceView<'a> {
     pub fn new(committed: &'a dyn StateStore, pending: &'a std::collections::BTreeMap<Address, u64>) -> Self {
-        NonceView { committed, pending, local: Default::default() }
+        NonceView { committed, pending, local: Default::default(), contracts: Default::default() }
     }
 }
 
@@ -468,7 +560,14 @@ impl AccountView for NonceView<'_> {
         self.committed.latest(&StateKey::code(code_hash)).ok().flatten().is_some()
     }
     fn has_contract(&self, contract: &Address) -> bool {
-        self.committed.latest(&StateKey::contract(contract)).ok().flatten().is_some()
+        if let Some(known) = self.contracts.borrow().get(contract) {
+            return *known;
+        }
+        match self.committed.latest(&StateKey::contract(contract)) {
+            Ok(record) => *self.contracts.borrow_mut().entry(*contract).or_insert(record.is_some()),
+            // Not remembered: a failed read is asked again.
+            Err(_) => false,
+        }
     }
 }
 

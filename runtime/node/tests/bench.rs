@@ -52,12 +52,12 @@ fn a_tiny_suite_writes_tables_and_plots() {
     assert!(exec.rounds.iter().all(|r| r.every_core.shape.exec_threads >= 2 && r.one_thread.shape.exec_threads == 1));
     assert!(exec.rounds.iter().all(|r| r.one_thread.calls == report.by_bidders[0].calls));
     assert!(md.contains("Parallel execution:"), "{md}");
-    // Write-behind against synchronous commits, the same shape in turns.
+    // Blocks finished behind against one at a time, the same shape in turns.
     let modes = &report.commit_modes;
     assert_eq!(modes.rounds.len(), COMMIT_MODE_ROUNDS);
     assert!(modes.rounds.iter().all(|r| r.behind.shape.write_behind && !r.synchronous.shape.write_behind));
     assert!(modes.rounds.iter().all(|r| r.behind.calls == report.by_bidders[0].calls));
-    assert!(md.contains("Write-behind commits:"), "{md}");
+    assert!(md.contains("Blocks sealed and written behind:"), "{md}");
     for svg in ["throughput-vs-block-size.svg", "throughput-vs-bidders.svg"] {
         let text = std::fs::read_to_string(out.path().join(svg)).unwrap();
         assert!(text.starts_with("<svg") && text.contains("bidders per tender"), "{svg}");

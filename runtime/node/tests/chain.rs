@@ -101,6 +101,24 @@ fn a_reopened_node_continues_from_its_head() {
     assert!(matches!(&receipts[0].status, ReceiptStatus::Failure(m) if m.contains("cannot cancel")));
 }
 
+/// A block produced behind (its tree, roots and signature finished on the
+/// commit thread) is the block `build` makes on this thread, byte for
+/// byte: the replicated proposer and the solo node make the same blocks.
+#[test]
+fn a_block_sealed_behind_is_the_block_built_in_place() {
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = open_chain(a_dir.path(), true);
+    let blocks = run_tender(&mut a);
+    let mut b = open_chain(b_dir.path(), true);
+    for block in &blocks {
+        let h = &block.header.header;
+        let (built, executed) = b.build(block.txs.clone(), h.timestamp, TxSignatures::Check).unwrap();
+        assert_eq!(&built, block, "block {}", h.height);
+        b.commit(&built, executed).unwrap();
+    }
+    assert_eq!(b.head(), a.head());
+}
+
 /// `apply_behind` checks the state root on the commit thread: a block that
 /// lies about it is accepted for now, refused by the next call (at its own
 /// height, ahead of anything wrong with the later block), and never
@@ -162,20 +180,40 @@ fn blocks_checked_or_built_on_a_block_still_being_written_are_those_of_a_durable
         assert!(!b.is_being_written(&blocks[3].txs[0].hash()));
         let last = blocks.last().unwrap();
         assert_eq!(b.db.block(last.height()).unwrap().as_ref(), Some(last));
+        // Produced behind: each block executes while the one before is
+        // still being sealed (tree, header, signature) and written.
+        let mut c = open_chain(c_dir.path(), true);
+        for (i, block) in blocks.iter().enumerate() {
+            let h = &block.header.header;
+            let produced = c.produce_behind(block.txs.clone(), h.timestamp, TxSignatures::Check).unwrap();
+            assert_eq!(produced.height, h.height);
+            assert_eq!(procura_chain::block::receipts_root(&produced.receipts), h.receipts_root);
+            assert!(c.is_sealing());
+            assert_eq!(c.tip().0, h.height);
+            assert_eq!(c.head().height, h.height - 1, "block {} has no header yet", h.height);
+            assert_eq!(c.durable_head().height, h.height - 1, "block {} is not durable yet", h.height);
+            assert!(block.txs.iter().all(|t| c.is_being_written(&t.hash())));
+            assert!(c.build(vec![], h.timestamp, TxSignatures::Check).is_err(), "no building on an unsealed head");
+            assert!(c.check(block, TxSignatures::Check).is_err(), "no checking against an unsealed head");
+            let sealed = c.take_sealed();
+            match i {
+                0 => assert!(sealed.is_none(), "nothing was sealed before block 1"),
+                _ => assert_eq!(sealed.as_ref(), Some(&blocks[i - 1]), "block {} sealed behind", h.height - 1),
+            }
+        }
+        c.flush().unwrap();
+        assert_eq!(c.take_sealed().as_ref(), blocks.last());
+        assert_eq!(c.head(), a.head());
+        assert!(!c.is_sealing());
         // The block in flight at the end is durable once the chain is dropped.
         let buyer = user(1);
         let next = call(&buyer, 4, "cancel", borsh::to_vec(&(0u64, String::from("x"))).unwrap());
-        let mut c = open_chain(c_dir.path(), true);
-        for block in &blocks {
-            let (built, _) =
-                c.produce_behind(block.txs.clone(), block.header.header.timestamp, TxSignatures::Check).unwrap();
-            assert_eq!(built.header.hash(), block.header.hash(), "block {} built behind", block.height());
-        }
-        let (extra, _) = c.produce_behind(vec![next], a.head().timestamp, TxSignatures::Check).unwrap();
+        let extra = c.produce_behind(vec![next], a.head().timestamp, TxSignatures::Check).unwrap();
         assert_eq!(c.durable_head(), a.head());
         drop(c);
         let reopened = open_chain(c_dir.path(), true);
-        assert_eq!(reopened.head(), &extra.header.header);
+        assert_eq!(reopened.head().height, extra.height);
+        assert_eq!(reopened.head().prev_hash, a.head().hash());
     }
     let b = open_chain(b_dir.path(), false);
     assert_eq!(b.head(), a.head());

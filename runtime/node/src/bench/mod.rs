@@ -70,8 +70,9 @@ pub struct BenchReport {
     pub exec_modes: ExecModes,
     /// Parallel execution with a core free for it.
     pub scaling: scaling::ExecutionScaling,
-    /// The bidders sweep's first point with write-behind commits and with
-    /// synchronous ones, in alternating rounds.
+    /// The bidders sweep's first point with blocks sealed and written
+    /// behind (the node's way) and finished one at a time, in alternating
+    /// rounds.
     pub commit_modes: CommitModes,
     pub cores: usize,
 }
@@ -122,7 +123,7 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
     ));
     let exec_modes = ExecModes::measure(&config.contracts_dir, &shape)?;
     say(&format!(
-        "pipeline: {} bidders per tender, blocks of {}, write-behind and synchronous commits in turns",
+        "pipeline: {} bidders per tender, blocks of {}, blocks finished behind and one at a time, in turns",
         shape.bidders_per_tender, shape.block_size
     ));
     let commit_modes = CommitModes::measure(&config.contracts_dir, &by_bidders[0].shape)?;
@@ -138,12 +139,13 @@ pub fn run(config: &BenchConfig) -> anyhow::Result<BenchReport> {
 /// Rounds of [`CommitModes`]: each runs the shape once per mode.
 pub const COMMIT_MODE_ROUNDS: usize = 3;
 
-/// One pipeline shape with write-behind commits and with synchronous ones,
-/// in alternating rounds, so the machine's noise hits both alike.
+/// One pipeline shape with blocks sealed and written behind and with each
+/// finished before the next starts, in alternating rounds, so the
+/// machine's noise hits both alike.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CommitModes {
     pub rounds: Vec<CommitRound>,
-    /// Median over rounds of write-behind calls/s ÷ synchronous calls/s.
+    /// Median over rounds of behind calls/s ÷ one-at-a-time calls/s.
     pub ratio: f64,
 }
 

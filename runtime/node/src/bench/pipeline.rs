@@ -27,8 +27,9 @@ pub struct Shape {
     pub block_size: usize,
     /// Threads each block executes on (the node's default: every core).
     pub exec_threads: usize,
-    /// Each block written while the next is built (`Chain::produce_behind`,
-    /// the solo node under load), or written before the next starts.
+    /// Each block's state tree, header and write finished while the next
+    /// executes (`Chain::produce_behind`, the solo node under load), or
+    /// before the next starts.
     pub write_behind: bool,
 }
 
@@ -196,12 +197,13 @@ fn run_phase(
             }
             phase.admission += t.elapsed();
             let count = txs.len();
-            // Write-behind, as the solo node under load: each block is
-            // written while the next is built (`Chain::commit_behind`).
-            let (_, receipts) = if write_behind {
-                chain.produce_behind(txs, time, TxSignatures::Verified)?
+            // Behind, as the solo node under load: each block's state tree,
+            // header and write are finished while the next executes
+            // (`Chain::produce_behind`).
+            let receipts = if write_behind {
+                chain.produce_behind(txs, time, TxSignatures::Verified)?.receipts
             } else {
-                chain.produce_with(txs, time, TxSignatures::Verified)?
+                chain.produce_with(txs, time, TxSignatures::Verified)?.1
             };
             anyhow::ensure!(receipts.len() == count, "the proposer dropped {} transactions", count - receipts.len());
             if let Some(r) = receipts.iter().find(|r| r.status != ReceiptStatus::Success) {
@@ -218,8 +220,10 @@ fn run_phase(
         }
         // The phase ends when its last block is durable.
         let t = Instant::now();
-        phase.written += chain.flush()?;
+        let last = chain.flush_timed()?;
         phase.commit += t.elapsed();
+        phase.written += last.write;
+        phase.state += last.tree;
         Ok(())
     })?;
     phase.wall = started.elapsed();

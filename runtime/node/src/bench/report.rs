@@ -95,10 +95,10 @@ pub fn markdown(r: &BenchReport) -> String {
     let mut out = String::new();
     floor_table(&r.floor, r.cores, &mut out);
     out.push_str(
-        "\nPipeline against block size (per-call µs are shares of the whole run; commit wait: the producer's \
-         time in commit, write: the batch's write on its own thread, behind the next block; the producer \
-         thread's share of the wall time on a CPU and runnable but waiting for a core, the rest it was \
-         blocked on other threads or the disk):\n\n",
+        "\nPipeline against block size (per-call µs are shares of the whole run; state and write: the block's \
+         state-tree update and its batch's write, on the commit thread behind the next block; commit wait: \
+         the producer's time waiting for them; the producer thread's share of the wall time on a CPU and \
+         runnable but waiting for a core, the rest it was blocked on other threads or the disk):\n\n",
     );
     pipeline_table(&r.by_block_size, &mut out);
     out.push_str("\nPipeline against bidders per tender:\n\n");
@@ -132,7 +132,7 @@ pub fn markdown(r: &BenchReport) -> String {
     let (shape, first) = (&r.by_bidders[0].shape, &cm.rounds[0]);
     let _ = writeln!(
         out,
-        "\nWrite-behind commits: {} calls/s against {} with each block written before the next starts \
+        "\nBlocks sealed and written behind: {} calls/s against {} with each block finished before the next starts \
          ({} bidders per tender, blocks of {}, alternating rounds): median ratio {:.2}×; the producer waited \
          {:.1} µs per call in commit against {:.1}, with {:.2} cores busy against {:.2} (first round).",
         rates(&cm.rounds, |r| &r.behind),

@@ -1,6 +1,10 @@
 //! Write-behind commits: a block's RocksDB batch is written (and fsync'd)
 //! on its own thread while the node builds the next block, so the write is
-//! off the producer's path.
+//! off the producer's path. Three ways in: a block whose update is known
+//! ([`InFlight::start`]); a block checked but for its state root, which
+//! this thread computes and compares ([`InFlight::start_rooting`], replay);
+//! a block produced but for its tree, roots and signature, which this
+//! thread finishes ([`InFlight::start_sealing`], the producer).
 //!
 //! At most one block is in flight. Until its write is durable, the chain
 //! reads through it ([`ChainState`]): execution, admission and the next
@@ -10,9 +14,12 @@
 //! before it is durable; the next commit or [`Chain::flush`] waits for it.
 
 use super::{same_root, Chain};
+use ed25519_dalek::SigningKey;
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
-use procura_chain::{Block, BlockHeader, Receipt};
+use procura_chain::block::receipts_root;
+use procura_chain::merkle::merkle_root;
+use procura_chain::{Block, BlockHeader, Receipt, SignedTransaction};
 use procura_primitives::Hash32;
 use procura_state::{compute_update, StateStore, StateUpdate};
 use procura_storage::{BlockCommit, Db};
@@ -68,13 +75,35 @@ impl Top {
 /// A block whose batch is being written.
 pub(super) struct InFlight {
     pub height: u64,
+    /// The block's time: the floor for the next block's.
+    pub time: u64,
     /// The head before this block: the head again if the write fails.
     parent: BlockHeader,
     top: Top,
     txs: BTreeSet<Hash32>,
-    /// The write's own duration, or why it failed (an [`super::ApplyError`] if
-    /// the block's state root was wrong).
-    writer: JoinHandle<anyhow::Result<Duration>>,
+    /// Whether the commit thread finishes the block's header (see
+    /// [`InFlight::start_sealing`]): until it is durable, its hash is unknown.
+    pub sealing: bool,
+    writer: JoinHandle<anyhow::Result<Written>>,
+}
+
+/// What the commit thread did, once the block is durable.
+#[derive(Default)]
+pub struct Written {
+    /// The state-tree update, when it ran on the commit thread.
+    pub tree: Duration,
+    /// The block's batch write (fsync'd).
+    pub write: Duration,
+    /// The block the commit thread sealed, if it did.
+    pub(super) sealed: Option<Block>,
+}
+
+/// A produced block but for what the commit thread adds: its header with
+/// every root still to fill in, and the key that signs it.
+pub(super) struct Unsealed {
+    pub header: BlockHeader,
+    pub key: SigningKey,
+    pub txs: Vec<SignedTransaction>,
 }
 
 impl InFlight {
@@ -84,12 +113,18 @@ impl InFlight {
         let (db, owned, receipts, written) = (db.clone(), block.clone(), receipts.to_vec(), update.clone());
         let height = block.height();
         let writer = spawn(move || {
-            let started = Instant::now();
-            db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &written })
-                .map_err(|e| anyhow::anyhow!("cannot write block {height}: {e}"))?;
-            Ok(started.elapsed())
+            let write = write_block(&db, &owned, &receipts, &written)?;
+            Ok(Written { write, ..Written::default() })
         });
-        InFlight { height, parent, top: Top::Computed(update), txs: tx_hashes(block), writer }
+        InFlight {
+            height,
+            time: block.header.header.timestamp,
+            parent,
+            top: Top::Computed(update),
+            txs: tx_hashes(block),
+            sealing: false,
+            writer,
+        }
     }
 
     /// Updates the state tree with `writes` on this thread, compares the
@@ -107,24 +142,52 @@ impl InFlight {
         let (db, owned, receipts, changes, filled) =
             (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone());
         let writer = spawn(move || {
-            // Whatever happens here, readers waiting for the tree are woken.
-            let _wake = WakeOnDrop(filled.clone());
             let started = Instant::now();
-            let update = match compute_update(&*db, version, (*changes).clone()) {
-                Ok(update) => Arc::new(update),
-                Err(e) => {
-                    let _ = filled.set(Err(e.to_string()));
-                    anyhow::bail!("block {version}: cannot update the state tree: {e}");
-                }
-            };
-            let _ = filled.set(Ok(update.clone()));
+            let update = update_tree_for_readers(&db, version, &changes, filled)?;
+            let tree = started.elapsed();
             same_root(version, "state", &owned.header.header.state_root, &update.root)?;
-            db.commit_block(BlockCommit { block: &owned, receipts: &receipts, state: &update })
-                .map_err(|e| anyhow::anyhow!("cannot write block {version}: {e}"))?;
-            Ok(started.elapsed())
+            let write = write_block(&db, &owned, &receipts, &update)?;
+            Ok(Written { tree, write, sealed: None })
         });
         let top = Top::Rooting { version, writes, update: slot };
-        InFlight { height: version, parent, top, txs: tx_hashes(block), writer }
+        let time = block.header.header.timestamp;
+        InFlight { height: version, time, parent, top, txs: tx_hashes(block), sealing: false, writer }
+    }
+
+    /// Block production with the header finished behind: updates the state
+    /// tree with `writes` on this thread, fills in the header's roots, signs
+    /// it and writes the block, while the proposer executes the next one
+    /// (which needs only these writes; its header waits for this one's
+    /// hash). The database must hold the block's parent.
+    pub fn start_sealing(
+        db: &Arc<Db>,
+        unsealed: Unsealed,
+        receipts: &[Receipt],
+        writes: Writes,
+        parent: BlockHeader,
+    ) -> Self {
+        let Unsealed { header, key, txs } = unsealed;
+        let (version, time, writes) = (header.height, header.timestamp, Arc::new(writes));
+        let hashes: Vec<Hash32> = txs.iter().map(|t| t.hash()).collect();
+        let slot: TreeSlot = Arc::new(OnceLock::new());
+        let (db, receipts, changes, filled, leaves) =
+            (db.clone(), receipts.to_vec(), writes.clone(), slot.clone(), hashes.clone());
+        let writer = spawn(move || {
+            let started = Instant::now();
+            let update = update_tree_for_readers(&db, version, &changes, filled)?;
+            let tree = started.elapsed();
+            let header = BlockHeader {
+                tx_root: merkle_root(leaves),
+                state_root: update.root,
+                receipts_root: receipts_root(&receipts),
+                ..header
+            };
+            let block = Block { header: header.sign(&key), txs };
+            let write = write_block(&db, &block, &receipts, &update)?;
+            Ok(Written { tree, write, sealed: Some(block) })
+        });
+        let top = Top::Rooting { version, writes, update: slot };
+        InFlight { height: version, time, parent, top, txs: hashes.into_iter().collect(), sealing: true, writer }
     }
 
     /// The plain state keys the block writes, in key order.
@@ -132,20 +195,51 @@ impl InFlight {
         self.top.writes().keys().cloned().collect()
     }
 
-    /// Waits until the block is durable; how long its write took. On an
-    /// error, the head the chain must go back to.
-    fn finish(self) -> Result<Duration, (anyhow::Error, BlockHeader)> {
+    /// Waits until the block is durable. On an error, the head the chain
+    /// must go back to.
+    fn finish(self) -> Result<Written, (anyhow::Error, BlockHeader)> {
         let height = self.height;
         match self.writer.join() {
-            Ok(Ok(took)) => Ok(took),
+            Ok(Ok(written)) => Ok(written),
             Ok(Err(e)) => Err((e, self.parent)),
             Err(_) => Err((anyhow::anyhow!("the commit thread of block {height} panicked"), self.parent)),
         }
     }
 }
 
-fn spawn(work: impl FnOnce() -> anyhow::Result<Duration> + Send + 'static) -> JoinHandle<anyhow::Result<Duration>> {
+fn spawn(work: impl FnOnce() -> anyhow::Result<Written> + Send + 'static) -> JoinHandle<anyhow::Result<Written>> {
     std::thread::Builder::new().name("procura-commit".into()).spawn(work).expect("the commit thread starts")
+}
+
+/// The tree update of block `version` from its `writes`, on the database
+/// (which holds its parent), handed to the readers waiting in `slot` too.
+fn update_tree_for_readers(
+    db: &Db,
+    version: Version,
+    writes: &Writes,
+    slot: TreeSlot,
+) -> anyhow::Result<Arc<StateUpdate>> {
+    // Whatever happens here, readers waiting for the tree are woken.
+    let _wake = WakeOnDrop(slot.clone());
+    match compute_update(db, version, writes.clone()) {
+        Ok(update) => {
+            let update = Arc::new(update);
+            let _ = slot.set(Ok(update.clone()));
+            Ok(update)
+        }
+        Err(e) => {
+            let _ = slot.set(Err(e.to_string()));
+            anyhow::bail!("block {version}: cannot update the state tree: {e}");
+        }
+    }
+}
+
+/// Writes a block's batch; how long it took.
+fn write_block(db: &Db, block: &Block, receipts: &[Receipt], update: &StateUpdate) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    db.commit_block(BlockCommit { block, receipts, state: update })
+        .map_err(|e| anyhow::anyhow!("cannot write block {}: {e}", block.height()))?;
+    Ok(started.elapsed())
 }
 
 fn tx_hashes(block: &Block) -> BTreeSet<Hash32> {
@@ -174,14 +268,38 @@ impl Chain {
     /// failed, that block is not committed: the head goes back to the one
     /// before, which is what the database holds.
     pub fn flush(&mut self) -> anyhow::Result<Duration> {
+        Ok(self.flush_timed()?.write)
+    }
+
+    /// [`Chain::flush`], with what the commit thread spent on the block. A
+    /// block sealed behind becomes the head here, and
+    /// [`Chain::take_sealed`] hands it out.
+    pub fn flush_timed(&mut self) -> anyhow::Result<Written> {
         match self.in_flight.take().map(InFlight::finish) {
-            None => Ok(Duration::ZERO),
-            Some(Ok(took)) => Ok(took),
+            None => Ok(Written::default()),
+            Some(Ok(mut written)) => {
+                if let Some(block) = written.sealed.take() {
+                    self.head = block.header.header.clone();
+                    self.sealed = Some(block);
+                }
+                Ok(written)
+            }
             Some(Err((error, parent))) => {
                 self.head = parent;
                 Err(error)
             }
         }
+    }
+
+    /// Whether the block in flight, if any, is still being sealed (its
+    /// header is not known yet).
+    pub fn is_sealing(&self) -> bool {
+        self.in_flight.as_ref().is_some_and(|f| f.sealing)
+    }
+
+    /// Height and time of the newest block: the one in flight, if any.
+    pub fn tip(&self) -> (u64, u64) {
+        self.in_flight.as_ref().map_or((self.head.height, self.head.timestamp), |f| (f.height, f.time))
     }
 
     /// Whether `tx` is in a block that is committed but not yet durable.

@@ -23,9 +23,9 @@ pub struct NodeApp {
     /// Executions of blocks built or validated on the current head, by block
     /// hash, so a decided block is not executed a second time.
     executed: Vec<(Hash32, Executed)>,
-    /// A block committed behind (solo mode) and not yet durable: subscribers
-    /// hear of it once it is.
-    unpublished: Option<(Block, Vec<Receipt>)>,
+    /// The receipts of a block produced behind (solo mode) and not yet
+    /// durable: subscribers hear of it once it is.
+    unpublished: Option<Vec<Receipt>>,
 }
 
 /// Why a decided block could not be committed: the node must stop.
@@ -50,8 +50,9 @@ impl NodeApp {
         self.state.lock().expect("node lock")
     }
 
+    /// Height of the newest block, durable or not.
     pub fn head(&self) -> u64 {
-        self.lock().chain.head().height
+        self.lock().chain.tip().0
     }
 
     pub fn validators(&self) -> anyhow::Result<Vec<[u8; 32]>> {
@@ -131,19 +132,28 @@ impl NodeApp {
         }
     }
 
-    /// The one commit path: a decided (or, solo, produced) block goes to
-    /// the chain, its transactions leave the mempool, subscribers hear of
-    /// it. A block that does not re-execute to its header, or that cannot
-    /// be written, is a [`Halt`]. Durable when this returns.
-    pub fn commit(&mut self, block: &Block) -> Result<(), Halt> {
-        self.commit_block(block, true)
-    }
-
-    /// [`NodeApp::commit`], with the block written while the next one is
-    /// built (solo mode): it is durable, and subscribers hear of it, at the
-    /// next commit or [`NodeApp::flush`].
-    pub fn commit_behind(&mut self, block: &Block) -> Result<(), Halt> {
-        self.commit_block(block, false)
+    /// Solo mode: produces the next block from the mempool
+    /// ([`crate::chain::Chain::produce_behind`]). Its state tree, header and
+    /// write are finished on the commit thread while the next block is
+    /// built; it is durable, and subscribers hear of it, at the next
+    /// produce or [`NodeApp::flush`]. Offered transactions leave the
+    /// mempool: those in the block, and those the chain refused (every
+    /// validator would).
+    pub fn produce_behind(&mut self) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let mut guard = state.lock().expect("node lock");
+        let s = &mut *guard;
+        let txs = s.mempool.peek(self.max_block_txs, s.chain.rules.block_gas_limit);
+        let offered: BTreeSet<Hash32> = txs.iter().map(|t| t.hash()).collect();
+        let now = s.now();
+        // The mempool admitted each transaction, signature included.
+        let produced = s.chain.produce_behind(txs, now, TxSignatures::Verified)?;
+        // The block before is durable now.
+        self.publish(s);
+        self.unpublished = Some(produced.receipts);
+        let chain = &s.chain;
+        s.mempool.remove(&offered, |a| chain.account(a).next_nonce);
+        Ok(())
     }
 
     /// Waits until the last committed block is durable, then tells
@@ -152,33 +162,37 @@ impl NodeApp {
         let state = self.state.clone();
         let mut guard = state.lock().expect("node lock");
         let s = &mut *guard;
-        let height = s.chain.head().height;
+        let height = s.chain.tip().0;
         s.chain.flush().map_err(|e| Halt { height, reason: format!("cannot commit the block: {e:#}") })?;
         self.publish(s);
         Ok(())
     }
 
-    /// Tells subscribers of the block that became durable, if one did.
+    /// Tells subscribers of the block produced behind that became durable,
+    /// if one did.
     fn publish(&mut self, s: &mut NodeState) {
-        if let Some((block, receipts)) = self.unpublished.take() {
+        if let Some(block) = s.chain.take_sealed() {
+            let receipts = self.unpublished.take().expect("a block produced behind has its receipts");
             announce(s, &block, &receipts);
         }
         s.publish_head();
     }
 
-    fn commit_block(&mut self, block: &Block, durable: bool) -> Result<(), Halt> {
+    /// The one commit path: a decided block (replicated mode) goes to
+    /// the chain, its transactions leave the mempool, subscribers hear of
+    /// it. A block that does not re-execute to its header, or that cannot
+    /// be written, is a [`Halt`]. Durable when this returns.
+    pub fn commit(&mut self, block: &Block) -> Result<(), Halt> {
         let height = block.header.header.height;
         let halt = |reason: String| Halt { height, reason };
         let hash = block.header.hash();
         let state = self.state.clone();
         let mut guard = state.lock().expect("node lock");
         let s = &mut *guard;
-        if durable {
-            // Everything before it durable first: a replayed decision is
-            // compared with what the database holds.
-            s.chain.flush().map_err(|e| halt(format!("cannot commit the block before: {e:#}")))?;
-            self.publish(s);
-        }
+        // Everything before it durable first: a replayed decision is
+        // compared with what the database holds.
+        s.chain.flush().map_err(|e| halt(format!("cannot commit the block before: {e:#}")))?;
+        self.publish(s);
         let head = s.chain.head().height;
         if height <= head {
             // Already committed (a replayed decision): it must be the same block.
@@ -198,7 +212,7 @@ impl NodeApp {
                 ))
             })?,
         };
-        // Committing behind waits for the block before to be durable first.
+        // The mempool is pruned while the block is written.
         let applied = s
             .chain
             .commit_behind(block, executed)
@@ -207,16 +221,9 @@ impl NodeApp {
         let included: BTreeSet<Hash32> = block.txs.iter().map(|t| t.hash()).collect();
         let chain = &s.chain;
         s.mempool.remove(&included, |a| chain.account(a).next_nonce);
-        if durable {
-            s.chain.flush().map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
-            announce(s, block, &applied.receipts);
-            s.publish_head();
-        } else {
-            // The block before is durable now; this one will be at the next
-            // commit or flush.
-            self.publish(s);
-            self.unpublished = Some((block.clone(), applied.receipts));
-        }
+        s.chain.flush().map_err(|e| halt(format!("cannot commit the decided block: {e:#}")))?;
+        announce(s, block, &applied.receipts);
+        s.publish_head();
         Ok(())
     }
 

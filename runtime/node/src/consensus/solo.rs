@@ -1,10 +1,10 @@
-//! Single-validator ordering: this node proposes a block whenever the
-//! mempool holds transactions, and its proposal is the decision. It goes
-//! through the same [`NodeApp`] propose → commit path as replicated mode.
+//! Single-validator ordering: this node produces a block whenever the
+//! mempool holds transactions, and its block is the decision.
 //!
 //! Blocks start at most once per `interval`. When production keeps up, the
 //! last block is made durable before waiting; when it falls behind, each
-//! block is written while the next is built ([`NodeApp::commit_behind`]).
+//! block's state tree, header and write are finished while the next is
+//! built ([`NodeApp::produce_behind`]).
 
 use super::app::Halt;
 use super::NodeApp;
@@ -42,11 +42,7 @@ pub fn run(mut app: NodeApp, stop: Arc<AtomicBool>, interval: Duration) -> Optio
             continue;
         }
         let height = app.head() + 1;
-        let outcome = app
-            .propose(height)
-            .map_err(|e| e.context("cannot build the block"))
-            .and_then(|block| app.commit_behind(&block).map_err(anyhow::Error::from));
-        if let Err(e) = outcome {
+        if let Err(e) = app.produce_behind() {
             return stopped(e, height);
         }
     }
