@@ -56,11 +56,15 @@ pub struct Chain {
     /// The governance contract, when genesis has a `governance` section:
     /// the validator set is then read from its state, not from genesis.
     pub governance: Option<Address>,
-    /// The committed block whose batch is still being written, if any.
+    /// The newest committed block whose batch is still being written (or,
+    /// produced behind, its header still being sealed), if any.
     in_flight: Option<write_behind::InFlight>,
-    /// The last block sealed on the commit thread, once durable, until
-    /// [`Chain::take_sealed`] takes it.
-    sealed: Option<Block>,
+    /// Produced behind: the sealed block before `in_flight`, still being
+    /// written.
+    writing: Option<write_behind::InFlight>,
+    /// Blocks sealed on the commit thread, once durable, until
+    /// [`Chain::take_sealed`] takes them.
+    sealed: std::collections::VecDeque<Block>,
 }
 
 /// What [`Chain::produce_behind`] executed: the block itself is finished
@@ -184,7 +188,8 @@ impl Chain {
             key,
             governance,
             in_flight: None,
-            sealed: None,
+            writing: None,
+            sealed: Default::default(),
         })
     }
 
@@ -226,19 +231,21 @@ impl Chain {
         self.last_timings.commit += flush_started.elapsed();
         self.last_timings.written = written.write;
         self.last_timings.state_update = written.tree;
-        let block = self.take_sealed().expect("a produced block is sealed once durable");
+        let block = self.sealed.pop_back().expect("a produced block is sealed once durable");
         Ok((block, produced.receipts))
     }
 
     /// Executes `txs` on top of the newest block, and returns once the
     /// block's state-tree update, header (its roots and signature) and
-    /// write have started on the commit thread: the caller executes the
-    /// next block meanwhile, reading through this one's writes. The next
-    /// call waits for this block (the next header needs its hash) before
-    /// starting its own; so does [`Chain::flush`], after which the block is
-    /// the head and [`Chain::take_sealed`] returns it. If sealing or the
-    /// write fails, that call returns the error, the block is not committed
-    /// and the head stays at its parent. Transactions are chosen as
+    /// write have started on a commit thread: the caller executes the next
+    /// block meanwhile, reading through this one's writes. The next call
+    /// waits for this block's header (the next header needs its hash) and
+    /// for the block before it to be durable, then starts the next block's
+    /// tree update while this one is written; [`Chain::flush`] waits for
+    /// both. Once durable, a block is the head and [`Chain::take_sealed`]
+    /// returns it. If sealing or a write fails, that call returns the
+    /// error, neither that block nor any after it is committed, and the
+    /// head goes back to its parent. Transactions are chosen as
     /// [`Chain::build`] does.
     pub fn produce_behind(
         &mut self,
@@ -254,9 +261,7 @@ impl Chain {
         let time = wall_clock.max(tip_time);
         let ran = self.executor.run_block(&self.state(), &BlockContext { height, time }, &txs);
         let commit_started = std::time::Instant::now();
-        // The block before must be sealed (its hash is this one's parent)
-        // and durable (its tree is what this one's update starts from).
-        let before = self.flush_timed()?;
+        let (before, below) = self.make_room_to_seal()?;
         let header = BlockHeader {
             height,
             prev_hash: self.head.hash(),
@@ -273,6 +278,7 @@ impl Chain {
             &ran.receipts,
             ran.writes,
             self.head.clone(),
+            below,
         ));
         self.last_timings = ProduceTimings {
             execute: ran.execute_time,
@@ -284,10 +290,10 @@ impl Chain {
         Ok(Produced { height, receipts: ran.receipts })
     }
 
-    /// The last block [`Chain::produce_behind`] sealed, once it is durable
-    /// (after the next produce or a flush); each block once.
+    /// The oldest block [`Chain::produce_behind`] sealed that is durable
+    /// and not yet taken; each block once, in order.
     pub fn take_sealed(&mut self) -> Option<Block> {
-        self.sealed.take()
+        self.sealed.pop_front()
     }
 
     /// The proposer's half: executes `txs` on top of the head and signs the
@@ -351,16 +357,17 @@ impl Chain {
     /// while a produced block is still being sealed ([`Chain::flush`] first).
     fn ensure_head_known(&self) -> anyhow::Result<()> {
         anyhow::ensure!(
-            !self.is_sealing(),
+            !self.is_producing_behind(),
             "block {} is still being sealed; flush the chain before building or checking on it",
             self.tip().0
         );
         Ok(())
     }
 
-    /// A block sealed behind made durable, so the head is known again.
+    /// Blocks produced behind made durable, so the head is known and at
+    /// most one block is in flight again.
     fn settle(&mut self) -> anyhow::Result<()> {
-        if self.is_sealing() {
+        if self.is_producing_behind() {
             self.flush()?;
         }
         Ok(())

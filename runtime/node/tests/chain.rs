@@ -181,7 +181,8 @@ fn blocks_checked_or_built_on_a_block_still_being_written_are_those_of_a_durable
         let last = blocks.last().unwrap();
         assert_eq!(b.db.block(last.height()).unwrap().as_ref(), Some(last));
         // Produced behind: each block executes while the one before is
-        // still being sealed (tree, header, signature) and written.
+        // still being sealed (tree, header, signature), and is sealed while
+        // that one is written.
         let mut c = open_chain(c_dir.path(), true);
         for (i, block) in blocks.iter().enumerate() {
             let h = &block.header.header;
@@ -191,18 +192,23 @@ fn blocks_checked_or_built_on_a_block_still_being_written_are_those_of_a_durable
             assert!(c.is_sealing());
             assert_eq!(c.tip().0, h.height);
             assert_eq!(c.head().height, h.height - 1, "block {} has no header yet", h.height);
-            assert_eq!(c.durable_head().height, h.height - 1, "block {} is not durable yet", h.height);
-            assert!(block.txs.iter().all(|t| c.is_being_written(&t.hash())));
+            // The block before is being written, the one before that is durable.
+            let durable = if i == 0 { h.height - 1 } else { h.height - 2 };
+            assert_eq!(c.durable_head().height, durable, "block {}", h.height);
+            let in_flight = &blocks[i.saturating_sub(1)..=i];
+            assert!(in_flight.iter().flat_map(|b| &b.txs).all(|t| c.is_being_written(&t.hash())));
             assert!(c.build(vec![], h.timestamp, TxSignatures::Check).is_err(), "no building on an unsealed head");
             assert!(c.check(block, TxSignatures::Check).is_err(), "no checking against an unsealed head");
             let sealed = c.take_sealed();
             match i {
-                0 => assert!(sealed.is_none(), "nothing was sealed before block 1"),
-                _ => assert_eq!(sealed.as_ref(), Some(&blocks[i - 1]), "block {} sealed behind", h.height - 1),
+                0 | 1 => assert!(sealed.is_none(), "no block is durable yet"),
+                _ => assert_eq!(sealed.as_ref(), Some(&blocks[i - 2]), "block {} sealed behind", h.height - 2),
             }
         }
         c.flush().unwrap();
+        assert_eq!(c.take_sealed().as_ref(), blocks.get(blocks.len() - 2));
         assert_eq!(c.take_sealed().as_ref(), blocks.last());
+        assert_eq!(c.take_sealed(), None);
         assert_eq!(c.head(), a.head());
         assert!(!c.is_sealing());
         // The block in flight at the end is durable once the chain is dropped.

@@ -6,9 +6,12 @@
 //! a block produced but for its tree, roots and signature, which this
 //! thread finishes ([`InFlight::start_sealing`], the producer).
 //!
-//! At most one block is in flight. Until its write is durable, the chain
-//! reads through it ([`ChainState`]): execution, admission and the next
-//! state-tree update see exactly what they would see once it is written.
+//! At most one block is in flight, but for production: there a block's
+//! tree update and sealing may start while the block before is still being
+//! written (two in flight; the newer writes only after the older is
+//! durable). Until a block is durable, the chain reads through it
+//! ([`ChainState`]): execution, admission and the next state-tree update
+//! see exactly what they would see once it is written.
 //! Nothing reads a block's records (receipts, indexes, head) from the
 //! database before the write is done, so nothing is reported committed
 //! before it is durable; the next commit or [`Chain::flush`] waits for it.
@@ -33,9 +36,14 @@ pub(super) type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// A block's tree update once the commit thread has computed it (or why
 /// it could not).
-type TreeSlot = Arc<OnceLock<Result<Arc<StateUpdate>, String>>>;
+type TreeSlot = Slot<Arc<StateUpdate>>;
+
+/// Something the commit thread hands over while it goes on, or why it
+/// could not.
+type Slot<T> = Arc<OnceLock<Result<T, String>>>;
 
 /// The state a block in flight leaves behind.
+#[derive(Clone)]
 pub(super) enum Top {
     /// Built or checked here: its whole update (writes and tree) is known.
     Computed(Arc<StateUpdate>),
@@ -81,10 +89,20 @@ pub(super) struct InFlight {
     parent: BlockHeader,
     top: Top,
     txs: BTreeSet<Hash32>,
-    /// Whether the commit thread finishes the block's header (see
-    /// [`InFlight::start_sealing`]): until it is durable, its hash is unknown.
-    pub sealing: bool,
+    /// Set when the commit thread finishes the block's header (see
+    /// [`InFlight::start_sealing`]): until then its hash is unknown.
+    header: Option<Slot<BlockHeader>>,
+    /// Set once the block is durable, or why it will not be.
+    durable: Slot<()>,
     writer: JoinHandle<anyhow::Result<Written>>,
+}
+
+/// The sealed block still being written that a block sealed behind builds
+/// on: its tree update reads through it, and its write waits for it.
+pub(super) struct Below {
+    height: u64,
+    top: Top,
+    durable: Slot<()>,
 }
 
 /// What the commit thread did, once the block is durable.
@@ -96,6 +114,13 @@ pub struct Written {
     pub write: Duration,
     /// The block the commit thread sealed, if it did.
     pub(super) sealed: Option<Block>,
+}
+
+impl Written {
+    /// Both blocks' times (each block sealed behind is kept by the chain).
+    fn and(self, newer: Written) -> Written {
+        Written { tree: self.tree + newer.tree, write: self.write + newer.write, sealed: None }
+    }
 }
 
 /// A produced block but for what the commit thread adds: its header with
@@ -112,7 +137,8 @@ impl InFlight {
         let update = Arc::new(update);
         let (db, owned, receipts, written) = (db.clone(), block.clone(), receipts.to_vec(), update.clone());
         let height = block.height();
-        let writer = spawn(move || {
+        let durable: Slot<()> = Arc::new(OnceLock::new());
+        let writer = spawn(durable.clone(), move || {
             let write = write_block(&db, &owned, &receipts, &written)?;
             Ok(Written { write, ..Written::default() })
         });
@@ -122,7 +148,8 @@ impl InFlight {
             parent,
             top: Top::Computed(update),
             txs: tx_hashes(block),
-            sealing: false,
+            header: None,
+            durable,
             writer,
         }
     }
@@ -141,9 +168,10 @@ impl InFlight {
         let slot: TreeSlot = Arc::new(OnceLock::new());
         let (db, owned, receipts, changes, filled) =
             (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone());
-        let writer = spawn(move || {
+        let durable: Slot<()> = Arc::new(OnceLock::new());
+        let writer = spawn(durable.clone(), move || {
             let started = Instant::now();
-            let update = update_tree_for_readers(&db, version, &changes, filled)?;
+            let update = update_tree_for_readers(&*db, version, &changes, filled)?;
             let tree = started.elapsed();
             same_root(version, "state", &owned.header.header.state_root, &update.root)?;
             let write = write_block(&db, &owned, &receipts, &update)?;
@@ -151,30 +179,37 @@ impl InFlight {
         });
         let top = Top::Rooting { version, writes, update: slot };
         let time = block.header.header.timestamp;
-        InFlight { height: version, time, parent, top, txs: tx_hashes(block), sealing: false, writer }
+        InFlight { height: version, time, parent, top, txs: tx_hashes(block), header: None, durable, writer }
     }
 
     /// Block production with the header finished behind: updates the state
     /// tree with `writes` on this thread, fills in the header's roots, signs
     /// it and writes the block, while the proposer executes the next one
     /// (which needs only these writes; its header waits for this one's
-    /// hash). The database must hold the block's parent.
+    /// hash). The database must hold the block's parent, or `below` is
+    /// the parent, sealed and still being written: the tree update reads
+    /// through it, and the write waits until it is durable.
     pub fn start_sealing(
         db: &Arc<Db>,
         unsealed: Unsealed,
         receipts: &[Receipt],
         writes: Writes,
         parent: BlockHeader,
+        below: Option<Below>,
     ) -> Self {
         let Unsealed { header, key, txs } = unsealed;
         let (version, time, writes) = (header.height, header.timestamp, Arc::new(writes));
         let hashes: Vec<Hash32> = txs.iter().map(|t| t.hash()).collect();
-        let slot: TreeSlot = Arc::new(OnceLock::new());
-        let (db, receipts, changes, filled, leaves) =
-            (db.clone(), receipts.to_vec(), writes.clone(), slot.clone(), hashes.clone());
-        let writer = spawn(move || {
+        let (slot, sealed, durable): (TreeSlot, Slot<BlockHeader>, Slot<()>) =
+            (Arc::new(OnceLock::new()), Arc::new(OnceLock::new()), Arc::new(OnceLock::new()));
+        let (db, receipts, changes, filled, signed, leaves) =
+            (db.clone(), receipts.to_vec(), writes.clone(), slot.clone(), sealed.clone(), hashes.clone());
+        let writer = spawn(durable.clone(), move || {
+            // Whatever happens here, the producer waiting for the header is woken.
+            let _wake = WakeOnDrop(signed.clone());
             let started = Instant::now();
-            let update = update_tree_for_readers(&db, version, &changes, filled)?;
+            let through = ChainState { db: &db, tops: [below.as_ref().map(|b| &b.top), None] };
+            let update = update_tree_for_readers(&through, version, &changes, filled)?;
             let tree = started.elapsed();
             let header = BlockHeader {
                 tx_root: merkle_root(leaves),
@@ -183,16 +218,28 @@ impl InFlight {
                 ..header
             };
             let block = Block { header: header.sign(&key), txs };
+            let _ = signed.set(Ok(block.header.header.clone()));
+            if let Some(below) = below {
+                if let Err(e) = below.durable.wait() {
+                    anyhow::bail!("block {version} is not written: block {} before it was not ({e})", below.height);
+                }
+            }
             let write = write_block(&db, &block, &receipts, &update)?;
             Ok(Written { tree, write, sealed: Some(block) })
         });
         let top = Top::Rooting { version, writes, update: slot };
-        InFlight { height: version, time, parent, top, txs: hashes.into_iter().collect(), sealing: true, writer }
+        let txs = hashes.into_iter().collect();
+        InFlight { height: version, time, parent, top, txs, header: Some(sealed), durable, writer }
     }
 
     /// The plain state keys the block writes, in key order.
     pub fn written_keys(&self) -> Vec<Vec<u8>> {
         self.top.writes().keys().cloned().collect()
+    }
+
+    /// What a block sealed behind on this one needs of it.
+    fn below(&self) -> Below {
+        Below { height: self.height, top: self.top.clone(), durable: self.durable.clone() }
     }
 
     /// Waits until the block is durable. On an error, the head the chain
@@ -207,21 +254,31 @@ impl InFlight {
     }
 }
 
-fn spawn(work: impl FnOnce() -> anyhow::Result<Written> + Send + 'static) -> JoinHandle<anyhow::Result<Written>> {
-    std::thread::Builder::new().name("procura-commit".into()).spawn(work).expect("the commit thread starts")
+/// Runs `work` on a commit thread, telling `durable` how it ended.
+fn spawn(
+    durable: Slot<()>,
+    work: impl FnOnce() -> anyhow::Result<Written> + Send + 'static,
+) -> JoinHandle<anyhow::Result<Written>> {
+    let run = move || {
+        let _wake = WakeOnDrop(durable.clone());
+        let result = work();
+        let _ = durable.set(result.as_ref().map(|_| ()).map_err(|e| format!("{e:#}")));
+        result
+    };
+    std::thread::Builder::new().name("procura-commit".into()).spawn(run).expect("the commit thread starts")
 }
 
 /// The tree update of block `version` from its `writes`, on the database
 /// (which holds its parent), handed to the readers waiting in `slot` too.
 fn update_tree_for_readers(
-    db: &Db,
+    tree: &impl TreeReader,
     version: Version,
     writes: &Writes,
     slot: TreeSlot,
 ) -> anyhow::Result<Arc<StateUpdate>> {
     // Whatever happens here, readers waiting for the tree are woken.
     let _wake = WakeOnDrop(slot.clone());
-    match compute_update(db, version, writes.clone()) {
+    match compute_update(tree, version, writes.clone()) {
         Ok(update) => {
             let update = Arc::new(update);
             let _ = slot.set(Ok(update.clone()));
@@ -246,21 +303,22 @@ fn tx_hashes(block: &Block) -> BTreeSet<Hash32> {
     block.txs.iter().map(|t| t.hash()).collect()
 }
 
-/// Sets the tree slot to an error if the commit thread ends (or panics)
-/// without having set it, so no reader waits forever.
-struct WakeOnDrop(TreeSlot);
+/// Sets a slot to an error if the commit thread ends (or panics) without
+/// having set it, so nobody waits for it forever.
+struct WakeOnDrop<T>(Slot<T>);
 
-impl Drop for WakeOnDrop {
+impl<T> Drop for WakeOnDrop<T> {
     fn drop(&mut self) {
-        let _ = self.0.set(Err("the commit thread stopped before updating the tree".into()));
+        let _ = self.0.set(Err("the commit thread stopped before it got there".into()));
     }
 }
 
 impl Chain {
     /// The state the next block executes on: committed state, with the
-    /// block being written (if any) on top.
+    /// blocks being written (if any) on top.
     pub fn state(&self) -> ChainState<'_> {
-        ChainState { db: &self.db, top: self.in_flight.as_ref().map(|f| &f.top) }
+        let tops = [self.in_flight.as_ref().map(|f| &f.top), self.writing.as_ref().map(|f| &f.top)];
+        ChainState { db: &self.db, tops }
     }
 
     /// Waits until every committed block is durable. Returns how long the
@@ -271,46 +329,111 @@ impl Chain {
         Ok(self.flush_timed()?.write)
     }
 
-    /// [`Chain::flush`], with what the commit thread spent on the block. A
-    /// block sealed behind becomes the head here, and
-    /// [`Chain::take_sealed`] hands it out.
+    /// [`Chain::flush`], with what the commit threads spent (summed over
+    /// the blocks that became durable). Blocks sealed behind become the
+    /// head here, and [`Chain::take_sealed`] hands them out.
     pub fn flush_timed(&mut self) -> anyhow::Result<Written> {
-        match self.in_flight.take().map(InFlight::finish) {
-            None => Ok(Written::default()),
-            Some(Ok(mut written)) => {
-                if let Some(block) = written.sealed.take() {
-                    self.head = block.header.header.clone();
-                    self.sealed = Some(block);
+        let older = self.finish_writing()?;
+        let newer = match self.in_flight.take() {
+            Some(f) => self.finish(f)?,
+            None => Written::default(),
+        };
+        Ok(older.and(newer))
+    }
+
+    /// For the next block sealed behind: the block before it made durable
+    /// (a block's tree update reads through at most one block in flight),
+    /// and the newest block's header known, so the next one can name it
+    /// as its parent. Returns what became durable, and the newest block if
+    /// it is still being written.
+    pub(super) fn make_room_to_seal(&mut self) -> anyhow::Result<(Written, Option<Below>)> {
+        let done = self.finish_writing()?;
+        let Some(newest) = self.in_flight.take() else {
+            return Ok((done, None));
+        };
+        let Some(header) = newest.header.clone() else {
+            // Committed or applied, not produced: it simply finishes.
+            let newer = self.finish(newest)?;
+            return Ok((done.and(newer), None));
+        };
+        match header.wait() {
+            Ok(header) => {
+                self.head = header.clone();
+                let below = newest.below();
+                self.writing = Some(InFlight { header: None, ..newest });
+                Ok((done, Some(below)))
+            }
+            // Its thread failed before sealing: its error is the one to report.
+            Err(e) => {
+                let failed = self.finish(newest).err();
+                Err(failed.unwrap_or_else(|| anyhow::anyhow!("block sealing failed: {e}")))
+            }
+        }
+    }
+
+    /// Waits for the older of two blocks in flight. If it failed, the
+    /// newer cannot be written either: both are dropped.
+    fn finish_writing(&mut self) -> anyhow::Result<Written> {
+        let Some(older) = self.writing.take() else {
+            return Ok(Written::default());
+        };
+        self.finish(older).inspect_err(|_| {
+            if let Some(newer) = self.in_flight.take() {
+                // Its thread stops at its wait for the older one.
+                let _ = newer.finish();
+            }
+        })
+    }
+
+    /// Waits until `block` is durable; a block sealed behind becomes the
+    /// head (if it is not yet) and is kept for [`Chain::take_sealed`].
+    fn finish(&mut self, block: InFlight) -> anyhow::Result<Written> {
+        match block.finish() {
+            Ok(mut written) => {
+                if let Some(sealed) = written.sealed.take() {
+                    if sealed.height() > self.head.height {
+                        self.head = sealed.header.header.clone();
+                    }
+                    self.sealed.push_back(sealed);
                 }
                 Ok(written)
             }
-            Some(Err((error, parent))) => {
+            Err((error, parent)) => {
                 self.head = parent;
                 Err(error)
             }
         }
     }
 
-    /// Whether the block in flight, if any, is still being sealed (its
-    /// header is not known yet).
+    /// Whether the newest block is still being sealed (its header is not
+    /// known yet).
     pub fn is_sealing(&self) -> bool {
-        self.in_flight.as_ref().is_some_and(|f| f.sealing)
+        self.in_flight.as_ref().is_some_and(|f| f.header.is_some())
+    }
+
+    /// Whether two blocks are in flight, or the newest has no header yet:
+    /// what only the producer works with.
+    pub(super) fn is_producing_behind(&self) -> bool {
+        self.writing.is_some() || self.is_sealing()
     }
 
     /// Height and time of the newest block: the one in flight, if any.
     pub fn tip(&self) -> (u64, u64) {
-        self.in_flight.as_ref().map_or((self.head.height, self.head.timestamp), |f| (f.height, f.time))
+        match self.in_flight.as_ref().or(self.writing.as_ref()) {
+            Some(f) => (f.height, f.time),
+            None => (self.head.height, self.head.timestamp),
+        }
     }
 
     /// Whether `tx` is in a block that is committed but not yet durable.
     pub fn is_being_written(&self, tx: &Hash32) -> bool {
-        self.in_flight.as_ref().is_some_and(|f| f.txs.contains(tx))
+        [&self.in_flight, &self.writing].into_iter().flatten().any(|f| f.txs.contains(tx))
     }
 
     /// The newest block that is durable: the head, unless one is in flight.
     /// What the node shows its clients (`/v1/head`, views).
     pub fn durable_head(&self) -> &BlockHeader {
-        self.in_flight.as_ref().map_or(self.head(), |f| &f.parent)
+        self.writing.as_ref().or(self.in_flight.as_ref()).map_or(self.head(), |f| &f.parent)
     }
 }
 
@@ -322,17 +445,47 @@ impl Drop for Chain {
     }
 }
 
-/// Committed state with the block being written on top: what the database
-/// will hold once that write is done.
+/// Committed state with the blocks being written on top (newest first):
+/// what the database will hold once those writes are done.
 #[derive(Clone, Copy)]
 pub struct ChainState<'a> {
     pub db: &'a Db,
-    top: Option<&'a Top>,
+    tops: [Option<&'a Top>; 2],
+}
+
+impl<'a> ChainState<'a> {
+    fn layers(&self) -> impl Iterator<Item = &'a Top> {
+        self.tops.into_iter().flatten()
+    }
+
+    /// [`StateStore::latest_next`] over the layers from the `depth`th down.
+    fn next_from(
+        &self,
+        depth: usize,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+    ) -> anyhow::Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let Some(top) = self.layers().nth(depth) else {
+            return self.db.latest_next(prefix, after);
+        };
+        let failed = std::cell::RefCell::new(None);
+        let below = |cursor: Option<&[u8]>| {
+            self.next_from(depth + 1, prefix, cursor).unwrap_or_else(|e| {
+                failed.borrow_mut().get_or_insert(e);
+                None
+            })
+        };
+        let found = procura_vm::state::merged_next(top.writes(), below, prefix, after).0;
+        match failed.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(found),
+        }
+    }
 }
 
 impl TreeReader for ChainState<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        if let Some(top) = self.top {
+        for top in self.layers() {
             if let Some(node) = top.tree()?.tree.node_batch.nodes().get(node_key) {
                 return Ok(Some(node.clone()));
             }
@@ -341,7 +494,7 @@ impl TreeReader for ChainState<'_> {
     }
 
     fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-        if let Some(top) = self.top.filter(|t| t.version() <= max_version) {
+        for top in self.layers().filter(|t| t.version() <= max_version) {
             let update = top.tree()?;
             if let Some(value) = update.tree.node_batch.values().get(&(update.version, key_hash)) {
                 return Ok(value.clone());
@@ -357,32 +510,20 @@ impl TreeReader for ChainState<'_> {
 
 impl StateStore for ChainState<'_> {
     fn latest(&self, key: &[u8]) -> anyhow::Result<Option<Vec<u8>>> {
-        match self.top.and_then(|t| t.writes().get(key)) {
-            Some(value) => Ok(value.clone()),
-            None => self.db.latest(key),
+        for top in self.layers() {
+            if let Some(value) = top.writes().get(key) {
+                return Ok(value.clone());
+            }
         }
+        self.db.latest(key)
     }
 
     fn latest_next(&self, prefix: &[u8], after: Option<&[u8]>) -> anyhow::Result<Option<(Vec<u8>, Vec<u8>)>> {
-        let Some(top) = self.top else {
-            return self.db.latest_next(prefix, after);
-        };
-        let failed = std::cell::RefCell::new(None);
-        let below = |cursor: Option<&[u8]>| {
-            self.db.latest_next(prefix, cursor).unwrap_or_else(|e| {
-                failed.borrow_mut().get_or_insert(e);
-                None
-            })
-        };
-        let found = procura_vm::state::merged_next(top.writes(), below, prefix, after).0;
-        match failed.into_inner() {
-            Some(e) => Err(e),
-            None => Ok(found),
-        }
+        self.next_from(0, prefix, after)
     }
 
     fn version(&self) -> anyhow::Result<Option<Version>> {
-        match self.top {
+        match self.layers().next() {
             Some(top) => Ok(Some(top.version())),
             None => self.db.version(),
         }
@@ -454,7 +595,7 @@ mod tests {
         };
         let tops = [Top::Rooting { version: 1, writes: Arc::new(block_1), update: slot }, Top::Computed(in_flight)];
         for top in &tops {
-            let through = ChainState { db: &base, top: Some(top) };
+            let through = ChainState { db: &base, tops: [Some(top), None] };
             assert_eq!(scan(&base, b"s/").len(), 3, "the base does not hold block 1");
             for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "t/x", "t/y"] {
                 assert_eq!(through.latest(key.as_bytes()).unwrap(), flat.latest(key.as_bytes()).unwrap(), "{key}");
@@ -476,6 +617,41 @@ mod tests {
         late.join().unwrap();
     }
 
+    /// Two blocks in flight (produced behind: one being written, the next
+    /// on top of it) read like both written: the newer shadows the older,
+    /// removals included, and the next tree update sees both.
+    #[test]
+    fn reading_through_two_blocks_in_flight_is_reading_them_written() {
+        let (flat_dir, base_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (flat, base) = (Db::open(flat_dir.path()).unwrap(), Db::open(base_dir.path()).unwrap());
+        let genesis =
+            compute_update(&flat, 0, writes(&[("s/a", Some("1")), ("s/b", Some("2")), ("s/d", Some("4"))])).unwrap();
+        commit(&flat, &genesis);
+        commit(&base, &genesis);
+        let block_1 = Arc::new(
+            compute_update(&flat, 1, writes(&[("s/b", None), ("s/c", Some("3")), ("s/e", Some("5"))])).unwrap(),
+        );
+        commit(&flat, &block_1);
+        let block_2 = Arc::new(
+            compute_update(&flat, 2, writes(&[("s/b", Some("22")), ("s/c", None), ("s/a", Some("11"))])).unwrap(),
+        );
+        commit(&flat, &block_2);
+        let (older, newer) = (Top::Computed(block_1), Top::Computed(block_2));
+        let through = ChainState { db: &base, tops: [Some(&newer), Some(&older)] };
+        for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "s/f"] {
+            assert_eq!(through.latest(key.as_bytes()).unwrap(), flat.latest(key.as_bytes()).unwrap(), "{key}");
+        }
+        for prefix in [&b"s/"[..], b"", b"s/c"] {
+            assert_eq!(scan(&through, prefix), scan(&flat, prefix), "{prefix:?}");
+        }
+        assert_eq!(through.version().unwrap(), Some(2));
+        let next = writes(&[("s/f", Some("6")), ("s/e", None)]);
+        let expected = compute_update(&flat, 3, next.clone()).unwrap();
+        let got = compute_update(&through, 3, next).unwrap();
+        assert_eq!(got.root, expected.root);
+        assert_eq!(got.tree.node_batch, expected.tree.node_batch);
+    }
+
     /// A tree update that never comes (its thread failed) is an error for
     /// the reader, not a wait forever.
     #[test]
@@ -485,7 +661,7 @@ mod tests {
         let slot = Arc::new(OnceLock::new());
         drop(WakeOnDrop(slot.clone()));
         let top = Top::Rooting { version: 3, writes: Arc::new(writes(&[("s/a", Some("1"))])), update: slot };
-        let through = ChainState { db: &db, top: Some(&top) };
+        let through = ChainState { db: &db, tops: [Some(&top), None] };
         assert_eq!(through.latest(b"s/a").unwrap(), Some(b"1".to_vec()), "writes are readable at once");
         let err = compute_update(&through, 4, writes(&[("s/b", Some("2"))])).unwrap_err();
         assert!(format!("{err:#}").contains("block 3: the state tree update failed"), "{err:#}");

@@ -8,7 +8,7 @@ use crate::executor::Executed;
 use crate::node::NodeState;
 use procura_chain::{Block, Receipt};
 use procura_primitives::Hash32;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 /// How far ahead of a validator's clock a proposal's time may be.
@@ -23,9 +23,9 @@ pub struct NodeApp {
     /// Executions of blocks built or validated on the current head, by block
     /// hash, so a decided block is not executed a second time.
     executed: Vec<(Hash32, Executed)>,
-    /// The receipts of a block produced behind (solo mode) and not yet
-    /// durable: subscribers hear of it once it is.
-    unpublished: Option<Vec<Receipt>>,
+    /// The receipts of blocks produced behind (solo mode) and not yet
+    /// durable, oldest first: subscribers hear of each once it is.
+    unpublished: VecDeque<Vec<Receipt>>,
 }
 
 /// Why a decided block could not be committed: the node must stop.
@@ -38,7 +38,13 @@ pub struct Halt {
 
 impl NodeApp {
     pub fn new(state: Arc<Mutex<NodeState>>, max_block_txs: usize) -> Self {
-        NodeApp { state, max_block_txs, budget: BlockBudget::unlimited(), executed: Vec::new(), unpublished: None }
+        NodeApp {
+            state,
+            max_block_txs,
+            budget: BlockBudget::unlimited(),
+            executed: Vec::new(),
+            unpublished: VecDeque::new(),
+        }
     }
 
     pub fn with_budget(mut self, budget: BlockBudget) -> Self {
@@ -148,9 +154,9 @@ impl NodeApp {
         let now = s.now();
         // The mempool admitted each transaction, signature included.
         let produced = s.chain.produce_behind(txs, now, TxSignatures::Verified)?;
-        // The block before is durable now.
+        // Blocks before it may be durable now.
         self.publish(s);
-        self.unpublished = Some(produced.receipts);
+        self.unpublished.push_back(produced.receipts);
         let chain = &s.chain;
         s.mempool.remove(&offered, |a| chain.account(a).next_nonce);
         Ok(())
@@ -168,11 +174,11 @@ impl NodeApp {
         Ok(())
     }
 
-    /// Tells subscribers of the block produced behind that became durable,
-    /// if one did.
+    /// Tells subscribers of the blocks produced behind that became
+    /// durable, if any did.
     fn publish(&mut self, s: &mut NodeState) {
-        if let Some(block) = s.chain.take_sealed() {
-            let receipts = self.unpublished.take().expect("a block produced behind has its receipts");
+        while let Some(block) = s.chain.take_sealed() {
+            let receipts = self.unpublished.pop_front().expect("a block produced behind has its receipts");
             announce(s, &block, &receipts);
         }
         s.publish_head();
