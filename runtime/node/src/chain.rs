@@ -261,7 +261,7 @@ impl Chain {
         let time = wall_clock.max(tip_time);
         let ran = self.executor.run_block(&self.state(), &BlockContext { height, time }, &txs);
         let commit_started = std::time::Instant::now();
-        let (before, below) = self.make_room_to_seal()?;
+        let (before, below) = self.make_room()?;
         let header = BlockHeader {
             height,
             prev_hash: self.head.hash(),
@@ -357,7 +357,7 @@ impl Chain {
     /// while a produced block is still being sealed ([`Chain::flush`] first).
     fn ensure_head_known(&self) -> anyhow::Result<()> {
         anyhow::ensure!(
-            !self.is_producing_behind(),
+            !self.is_sealing(),
             "block {} is still being sealed; flush the chain before building or checking on it",
             self.tip().0
         );
@@ -367,7 +367,7 @@ impl Chain {
     /// Blocks produced behind made durable, so the head is known and at
     /// most one block is in flight again.
     fn settle(&mut self) -> anyhow::Result<()> {
-        if self.is_producing_behind() {
+        if self.is_pipelined() {
             self.flush()?;
         }
         Ok(())
@@ -390,26 +390,33 @@ impl Chain {
 
     /// [`Chain::apply_with`], with the state tree update, the state root's
     /// comparison and the block's write on their own thread while the
-    /// caller checks the next block (which needs only the block's writes).
+    /// caller checks the next block (which needs only the block's writes);
+    /// the next block's tree update starts once this one's root is
+    /// confirmed, while this one is written (as [`Chain::produce_behind`]).
     /// Everything else is checked before this returns. A wrong state root
     /// is [`ApplyError::RootMismatch`] at this block's height, returned by
     /// the next call or [`Chain::flush`] (downcast it from the `anyhow`
     /// error there); the block is then not committed and the head goes
     /// back to its parent. For replays, which stop at the first mismatch.
     pub fn apply_behind(&mut self, block: &Block, signatures: TxSignatures) -> Result<Applied, ApplyError> {
-        self.settle()?;
+        if self.is_sealing() {
+            // A block produced here: its header is this one's parent.
+            self.flush().map_err(refusal)?;
+        }
         let h = &block.header.header;
         let checked = self.check_but_state_root(block, signatures).and_then(|ran| {
             same_root(h.height, "receipts", &h.receipts_root, &receipts_root(&ran.receipts))?;
             Ok(ran)
         });
-        // One block in flight at a time: the one before must be durable
-        // (its tree is what this one's update starts from). Its refusal
-        // comes first: this block may fail only because it is wrong.
-        self.flush().map_err(refusal)?;
+        // The block before must have the right state root (this one's tree
+        // update reads through it while it is written), and the one before
+        // that must be durable. Their refusals come first: this block may
+        // fail only because it is wrong.
+        let (_, below) = self.make_room().map_err(refusal)?;
         let ran = checked?;
+        let parent = self.head.clone();
         let in_flight =
-            write_behind::InFlight::start_rooting(&self.db, block, &ran.receipts, ran.writes, self.head.clone());
+            write_behind::InFlight::start_rooting(&self.db, block, &ran.receipts, ran.writes, parent, below);
         let written = in_flight.written_keys();
         self.in_flight = Some(in_flight);
         self.head = h.clone();

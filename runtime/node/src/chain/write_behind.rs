@@ -89,9 +89,13 @@ pub(super) struct InFlight {
     parent: BlockHeader,
     top: Top,
     txs: BTreeSet<Hash32>,
-    /// Set when the commit thread finishes the block's header (see
-    /// [`InFlight::start_sealing`]): until then its hash is unknown.
-    header: Option<Slot<BlockHeader>>,
+    /// The block's header once the commit thread vouches for its state
+    /// root: computed it ([`InFlight::start_sealing`]) or compared it
+    /// ([`InFlight::start_rooting`]). A block on top may then start its
+    /// own tree update while this one is written.
+    vouched: Option<Slot<BlockHeader>>,
+    /// Produced behind, its header not known yet (`vouched` not read).
+    sealing: bool,
     /// Set once the block is durable, or why it will not be.
     durable: Slot<()>,
     writer: JoinHandle<anyhow::Result<Written>>,
@@ -148,7 +152,8 @@ impl InFlight {
             parent,
             top: Top::Computed(update),
             txs: tx_hashes(block),
-            header: None,
+            vouched: None,
+            sealing: false,
             durable,
             writer,
         }
@@ -156,30 +161,37 @@ impl InFlight {
 
     /// Updates the state tree with `writes` on this thread, compares the
     /// root with the block's header, and only then writes the block. The
-    /// database must hold the block's parent (nothing else in flight).
+    /// database must hold the block's parent, or `below` is the parent,
+    /// vouched for and still being written: the tree update reads through
+    /// it, and the write waits until it is durable.
     pub fn start_rooting(
         db: &Arc<Db>,
         block: &Block,
         receipts: &[Receipt],
         writes: Writes,
         parent: BlockHeader,
+        below: Option<Below>,
     ) -> Self {
         let (version, writes) = (block.height(), Arc::new(writes));
-        let slot: TreeSlot = Arc::new(OnceLock::new());
-        let (db, owned, receipts, changes, filled) =
-            (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone());
-        let durable: Slot<()> = Arc::new(OnceLock::new());
+        let (slot, vouched, durable): (TreeSlot, Slot<BlockHeader>, Slot<()>) =
+            (Arc::new(OnceLock::new()), Arc::new(OnceLock::new()), Arc::new(OnceLock::new()));
+        let (db, owned, receipts, changes, filled, checked) =
+            (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone(), vouched.clone());
         let writer = spawn(durable.clone(), move || {
+            // Whatever happens here, a block waiting to build on this one is woken.
+            let _wake = WakeOnDrop(checked.clone());
             let started = Instant::now();
-            let update = update_tree_for_readers(&*db, version, &changes, filled)?;
+            let update = update_tree_for_readers(&through(&db, &below), version, &changes, filled)?;
             let tree = started.elapsed();
             same_root(version, "state", &owned.header.header.state_root, &update.root)?;
+            let _ = checked.set(Ok(owned.header.header.clone()));
+            wait_until_durable(version, below)?;
             let write = write_block(&db, &owned, &receipts, &update)?;
             Ok(Written { tree, write, sealed: None })
         });
         let top = Top::Rooting { version, writes, update: slot };
-        let time = block.header.header.timestamp;
-        InFlight { height: version, time, parent, top, txs: tx_hashes(block), header: None, durable, writer }
+        let (time, txs) = (block.header.header.timestamp, tx_hashes(block));
+        InFlight { height: version, time, parent, top, txs, vouched: Some(vouched), sealing: false, durable, writer }
     }
 
     /// Block production with the header finished behind: updates the state
@@ -208,8 +220,7 @@ impl InFlight {
             // Whatever happens here, the producer waiting for the header is woken.
             let _wake = WakeOnDrop(signed.clone());
             let started = Instant::now();
-            let through = ChainState { db: &db, tops: [below.as_ref().map(|b| &b.top), None] };
-            let update = update_tree_for_readers(&through, version, &changes, filled)?;
+            let update = update_tree_for_readers(&through(&db, &below), version, &changes, filled)?;
             let tree = started.elapsed();
             let header = BlockHeader {
                 tx_root: merkle_root(leaves),
@@ -219,17 +230,13 @@ impl InFlight {
             };
             let block = Block { header: header.sign(&key), txs };
             let _ = signed.set(Ok(block.header.header.clone()));
-            if let Some(below) = below {
-                if let Err(e) = below.durable.wait() {
-                    anyhow::bail!("block {version} is not written: block {} before it was not ({e})", below.height);
-                }
-            }
+            wait_until_durable(version, below)?;
             let write = write_block(&db, &block, &receipts, &update)?;
             Ok(Written { tree, write, sealed: Some(block) })
         });
         let top = Top::Rooting { version, writes, update: slot };
         let txs = hashes.into_iter().collect();
-        InFlight { height: version, time, parent, top, txs, header: Some(sealed), durable, writer }
+        InFlight { height: version, time, parent, top, txs, vouched: Some(sealed), sealing: true, durable, writer }
     }
 
     /// The plain state keys the block writes, in key order.
@@ -251,6 +258,23 @@ impl InFlight {
             Ok(Err(e)) => Err((e, self.parent)),
             Err(_) => Err((anyhow::anyhow!("the commit thread of block {height} panicked"), self.parent)),
         }
+    }
+}
+
+/// The database with the block below (if any) on top: what a block's tree
+/// update starts from.
+fn through<'a>(db: &'a Db, below: &'a Option<Below>) -> ChainState<'a> {
+    ChainState { db, tops: [below.as_ref().map(|b| &b.top), None] }
+}
+
+/// Waits until the block below block `version` (if any) is durable: a
+/// block is written only after its parent.
+fn wait_until_durable(version: Version, below: Option<Below>) -> anyhow::Result<()> {
+    match below.map(|b| (b.height, b.durable.wait().clone())) {
+        Some((height, Err(e))) => {
+            anyhow::bail!("block {version} is not written: block {height} before it was not ({e})")
+        }
+        _ => Ok(()),
     }
 }
 
@@ -341,17 +365,19 @@ impl Chain {
         Ok(older.and(newer))
     }
 
-    /// For the next block sealed behind: the block before it made durable
-    /// (a block's tree update reads through at most one block in flight),
-    /// and the newest block's header known, so the next one can name it
-    /// as its parent. Returns what became durable, and the newest block if
-    /// it is still being written.
-    pub(super) fn make_room_to_seal(&mut self) -> anyhow::Result<(Written, Option<Below>)> {
+    /// For the next block sealed or rooted behind: the block before the
+    /// newest made durable (a block's tree update reads through at most
+    /// one block in flight), and the newest block vouched for (its header
+    /// known, its state root right), so the next one can build on it.
+    /// Returns what became durable, and the newest block if it is still
+    /// being written. A failure of either is this call's error, reported
+    /// at that block's height.
+    pub(super) fn make_room(&mut self) -> anyhow::Result<(Written, Option<Below>)> {
         let done = self.finish_writing()?;
         let Some(newest) = self.in_flight.take() else {
             return Ok((done, None));
         };
-        let Some(header) = newest.header.clone() else {
+        let Some(header) = newest.vouched.clone() else {
             // Committed or applied, not produced: it simply finishes.
             let newer = self.finish(newest)?;
             return Ok((done.and(newer), None));
@@ -360,13 +386,14 @@ impl Chain {
             Ok(header) => {
                 self.head = header.clone();
                 let below = newest.below();
-                self.writing = Some(InFlight { header: None, ..newest });
+                self.writing = Some(InFlight { vouched: None, sealing: false, ..newest });
                 Ok((done, Some(below)))
             }
-            // Its thread failed before sealing: its error is the one to report.
+            // Its thread failed before vouching: its error is the one to report.
             Err(e) => {
+                let height = newest.height;
                 let failed = self.finish(newest).err();
-                Err(failed.unwrap_or_else(|| anyhow::anyhow!("block sealing failed: {e}")))
+                Err(failed.unwrap_or_else(|| anyhow::anyhow!("block {height} failed on its commit thread: {e}")))
             }
         }
     }
@@ -408,12 +435,12 @@ impl Chain {
     /// Whether the newest block is still being sealed (its header is not
     /// known yet).
     pub fn is_sealing(&self) -> bool {
-        self.in_flight.as_ref().is_some_and(|f| f.header.is_some())
+        self.in_flight.as_ref().is_some_and(|f| f.sealing)
     }
 
     /// Whether two blocks are in flight, or the newest has no header yet:
-    /// what only the producer works with.
-    pub(super) fn is_producing_behind(&self) -> bool {
+    /// what only `produce_behind` and `apply_behind` build on.
+    pub(super) fn is_pipelined(&self) -> bool {
         self.writing.is_some() || self.is_sealing()
     }
 
