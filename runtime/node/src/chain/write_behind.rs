@@ -127,6 +127,16 @@ impl Written {
     }
 }
 
+/// What a block whose tree update runs on the commit thread brings there.
+struct TreeBehind {
+    time: u64,
+    parent: BlockHeader,
+    txs: BTreeSet<Hash32>,
+    receipts: Vec<Receipt>,
+    writes: Writes,
+    below: Option<Below>,
+}
+
 /// A produced block but for what the commit thread adds: its header with
 /// every root still to fill in, and the key that signs it.
 pub(super) struct Unsealed {
@@ -172,26 +182,19 @@ impl InFlight {
         parent: BlockHeader,
         below: Option<Below>,
     ) -> Self {
-        let (version, writes) = (block.height(), Arc::new(writes));
-        let (slot, vouched, durable): (TreeSlot, Slot<BlockHeader>, Slot<()>) =
-            (Arc::new(OnceLock::new()), Arc::new(OnceLock::new()), Arc::new(OnceLock::new()));
-        let (db, owned, receipts, changes, filled, checked) =
-            (db.clone(), block.clone(), receipts.to_vec(), writes.clone(), slot.clone(), vouched.clone());
-        let writer = spawn(durable.clone(), move || {
-            // Whatever happens here, a block waiting to build on this one is woken.
-            let _wake = WakeOnDrop(checked.clone());
-            let started = Instant::now();
-            let update = update_tree_for_readers(&through(&db, &below), version, &changes, filled)?;
-            let tree = started.elapsed();
+        let (version, owned) = (block.height(), block.clone());
+        let behind = TreeBehind {
+            time: block.header.header.timestamp,
+            parent,
+            txs: tx_hashes(block),
+            receipts: receipts.to_vec(),
+            writes,
+            below,
+        };
+        InFlight::start_tree_behind(db, version, behind, false, move |update, _| {
             same_root(version, "state", &owned.header.header.state_root, &update.root)?;
-            let _ = checked.set(Ok(owned.header.header.clone()));
-            wait_until_durable(version, below)?;
-            let write = write_block(&db, &owned, &receipts, &update)?;
-            Ok(Written { tree, write, sealed: None })
-        });
-        let top = Top::Rooting { version, writes, update: slot };
-        let (time, txs) = (block.header.header.timestamp, tx_hashes(block));
-        InFlight { height: version, time, parent, top, txs, vouched: Some(vouched), sealing: false, durable, writer }
+            Ok(owned)
+        })
     }
 
     /// Block production with the header finished behind: updates the state
@@ -210,33 +213,55 @@ impl InFlight {
         below: Option<Below>,
     ) -> Self {
         let Unsealed { header, key, txs } = unsealed;
-        let (version, time, writes) = (header.height, header.timestamp, Arc::new(writes));
         let hashes: Vec<Hash32> = txs.iter().map(|t| t.hash()).collect();
-        let (slot, sealed, durable): (TreeSlot, Slot<BlockHeader>, Slot<()>) =
+        let behind = TreeBehind {
+            time: header.timestamp,
+            parent,
+            txs: hashes.iter().copied().collect(),
+            receipts: receipts.to_vec(),
+            writes,
+            below,
+        };
+        InFlight::start_tree_behind(db, header.height, behind, true, move |update, receipts| {
+            let header = BlockHeader {
+                tx_root: merkle_root(hashes),
+                state_root: update.root,
+                receipts_root: receipts_root(receipts),
+                ..header
+            };
+            Ok(Block { header: header.sign(&key), txs })
+        })
+    }
+
+    /// The commit thread of a block whose tree update runs there: the
+    /// update (through `below`), then `vouch` (the block to write, once
+    /// its state root is right), then, once `below` is durable, the write.
+    fn start_tree_behind(
+        db: &Arc<Db>,
+        version: Version,
+        behind: TreeBehind,
+        sealing: bool,
+        vouch: impl FnOnce(&StateUpdate, &[Receipt]) -> anyhow::Result<Block> + Send + 'static,
+    ) -> Self {
+        let TreeBehind { time, parent, txs, receipts, writes, below } = behind;
+        let writes = Arc::new(writes);
+        let (slot, vouched, durable): (TreeSlot, Slot<BlockHeader>, Slot<()>) =
             (Arc::new(OnceLock::new()), Arc::new(OnceLock::new()), Arc::new(OnceLock::new()));
-        let (db, receipts, changes, filled, signed, leaves) =
-            (db.clone(), receipts.to_vec(), writes.clone(), slot.clone(), sealed.clone(), hashes.clone());
+        let (db, changes, filled, checked) = (db.clone(), writes.clone(), slot.clone(), vouched.clone());
         let writer = spawn(durable.clone(), move || {
-            // Whatever happens here, the producer waiting for the header is woken.
-            let _wake = WakeOnDrop(signed.clone());
+            // Whatever happens here, a block waiting to build on this one is woken.
+            let _wake = WakeOnDrop(checked.clone());
             let started = Instant::now();
             let update = update_tree_for_readers(&through(&db, &below), version, &changes, filled)?;
             let tree = started.elapsed();
-            let header = BlockHeader {
-                tx_root: merkle_root(leaves),
-                state_root: update.root,
-                receipts_root: receipts_root(&receipts),
-                ..header
-            };
-            let block = Block { header: header.sign(&key), txs };
-            let _ = signed.set(Ok(block.header.header.clone()));
+            let block = vouch(&update, &receipts)?;
+            let _ = checked.set(Ok(block.header.header.clone()));
             wait_until_durable(version, below)?;
             let write = write_block(&db, &block, &receipts, &update)?;
-            Ok(Written { tree, write, sealed: Some(block) })
+            Ok(Written { tree, write, sealed: sealing.then_some(block) })
         });
         let top = Top::Rooting { version, writes, update: slot };
-        let txs = hashes.into_iter().collect();
-        InFlight { height: version, time, parent, top, txs, vouched: Some(sealed), sealing: true, durable, writer }
+        InFlight { height: version, time, parent, top, txs, vouched: Some(vouched), sealing, durable, writer }
     }
 
     /// The plain state keys the block writes, in key order.
