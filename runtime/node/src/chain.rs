@@ -30,14 +30,14 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ProduceTimings {
     pub execute: std::time::Duration,
-    /// The state-tree update of the block that became durable during this
-    /// call (the block before's, on the commit thread).
+    /// The state-tree updates of the blocks that became durable during this
+    /// call, on their commit threads.
     pub state_update: std::time::Duration,
-    /// The producer's time waiting for the block before to be sealed and
-    /// durable, and starting this one's commit thread.
+    /// The producer's time waiting for the blocks before (the newest
+    /// sealed, the one before durable) and starting this one's commit thread.
     pub commit: std::time::Duration,
-    /// How long the write that finished during this call took on the
-    /// commit thread (the block before's).
+    /// How long the writes that finished during this call took on their
+    /// commit threads.
     pub written: std::time::Duration,
     pub parallel: crate::executor::ParallelStats,
 }
