@@ -6,10 +6,10 @@
 //! a block produced but for its tree, roots and signature, which this
 //! thread finishes ([`InFlight::start_sealing`], the producer).
 //!
-//! At most one block is in flight, but for production: there a block's
-//! tree update and sealing may start while the block before is still being
-//! written (two in flight; the newer writes only after the older is
-//! durable). Until a block is durable, the chain reads through it
+//! At most two blocks are in flight, and two only when blocks are rooted
+//! or sealed behind: a block's tree update may then start while the block
+//! before, vouched for, is still being written (the newer writes only
+//! after the older is durable). Until a block is durable, the chain reads through it
 //! ([`ChainState`]): execution, admission and the next state-tree update
 //! see exactly what they would see once it is written.
 //! Nothing reads a block's records (receipts, indexes, head) from the
@@ -371,9 +371,9 @@ impl Chain {
     }
 
     /// Waits until every committed block is durable. Returns how long the
-    /// last write took on its thread (zero if none was in flight). If it
-    /// failed, that block is not committed: the head goes back to the one
-    /// before, which is what the database holds.
+    /// writes took on their threads (zero if none was in flight). If one
+    /// failed, neither it nor any block after it is committed: the head
+    /// goes back to its parent, which is what the database holds.
     pub fn flush(&mut self) -> anyhow::Result<Duration> {
         Ok(self.flush_timed()?.write)
     }
