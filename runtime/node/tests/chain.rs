@@ -8,13 +8,28 @@ use procura_chain::ReceiptStatus;
 use procura_node::chain::{ApplyError, TxSignatures};
 use procura_state::{verify_proof, StateKey, StateProof};
 
+/// A chain that ran the tender, its blocks, and a fresh chain beside it
+/// (with the proposer key if asked). The directories come first so that
+/// they outlive both chains when a test destructures this.
+struct TenderAndFresh {
+    _dirs: [tempfile::TempDir; 2],
+    a: procura_node::chain::Chain,
+    blocks: Vec<procura_chain::Block>,
+    b: procura_node::chain::Chain,
+}
+
+fn tender_and_fresh(b_proposes: bool) -> TenderAndFresh {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut a = open_chain(dirs[0].path(), true);
+    let blocks = run_tender(&mut a);
+    let b = open_chain(dirs[1].path(), b_proposes);
+    TenderAndFresh { _dirs: dirs, a, blocks, b }
+}
+
 #[test]
 fn two_nodes_fed_the_same_blocks_agree_on_every_root() {
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = open_chain(a_dir.path(), true);
-    let mut b = open_chain(b_dir.path(), false);
+    let TenderAndFresh { _dirs, a, blocks, mut b } = tender_and_fresh(false);
     assert_eq!(a.genesis_hash().unwrap(), b.genesis_hash().unwrap());
-    let blocks = run_tender(&mut a);
     for block in &blocks {
         let receipts = b.apply(block).unwrap();
         assert_eq!(procura_chain::block::receipts_root(&receipts), block.header.header.receipts_root);
@@ -29,10 +44,7 @@ fn two_nodes_fed_the_same_blocks_agree_on_every_root() {
 
 #[test]
 fn a_block_whose_roots_disagree_with_execution_is_refused() {
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = open_chain(a_dir.path(), true);
-    let mut b = open_chain(b_dir.path(), false);
-    let blocks = run_tender(&mut a);
+    let TenderAndFresh { _dirs, blocks, mut b, .. } = tender_and_fresh(false);
     let mut forged = blocks[0].clone();
     forged.header.header.state_root = [9; 32];
     forged.header = forged.header.header.clone().sign(&validator());
@@ -106,10 +118,7 @@ fn a_reopened_node_continues_from_its_head() {
 /// byte: the replicated proposer and the solo node make the same blocks.
 #[test]
 fn a_block_sealed_behind_is_the_block_built_in_place() {
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = open_chain(a_dir.path(), true);
-    let blocks = run_tender(&mut a);
-    let mut b = open_chain(b_dir.path(), true);
+    let TenderAndFresh { _dirs, a, blocks, mut b } = tender_and_fresh(true);
     for block in &blocks {
         let h = &block.header.header;
         let (built, executed) = b.build(block.txs.clone(), h.timestamp, TxSignatures::Check).unwrap();
@@ -126,10 +135,7 @@ fn a_block_sealed_behind_is_the_block_built_in_place() {
 /// waits for its tree.
 #[test]
 fn a_wrong_state_root_found_behind_is_refused_and_leaves_nothing() {
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = open_chain(a_dir.path(), true);
-    let blocks = run_tender(&mut a);
-    let mut b = open_chain(b_dir.path(), true);
+    let TenderAndFresh { _dirs, a, blocks, mut b } = tender_and_fresh(true);
     b.apply_behind(&blocks[0], TxSignatures::Check).unwrap();
     let mut forged = blocks[1].clone();
     forged.header.header.state_root = [9; 32];
