@@ -1,3 +1,4 @@
+use crate::latest_cache::LatestCache;
 use borsh::BorshDeserialize;
 use jmt::storage::{HasPreimage, LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
@@ -59,6 +60,8 @@ pub struct Db {
     path: PathBuf,
     /// Whether each block's batch is fsync'd (see [`Db::set_sync_writes`]).
     sync: AtomicBool,
+    /// Point reads of `state_latest`, answered from memory when repeated.
+    latest: LatestCache,
 }
 
 /// One column family's entries in key order, as stored (see [`Db::entries`]).
@@ -80,7 +83,7 @@ impl Db {
         let cfs = ALL.iter().map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)
             .map_err(|reason| StorageError::Open { path: path.to_path_buf(), reason })?;
-        let this = Db { db, path: path.to_path_buf(), sync: AtomicBool::new(true) };
+        let this = Db { db, path: path.to_path_buf(), sync: AtomicBool::new(true), latest: LatestCache::default() };
         match this.db.get_cf(this.cf(META), KEY_SCHEMA)? {
             None => this.db.put_cf(this.cf(META), KEY_SCHEMA, SCHEMA_VERSION.to_be_bytes())?,
             Some(v) => {
@@ -229,7 +232,9 @@ impl Db {
         batch.put_cf(self.cf(META), KEY_HEAD, be64(height));
         let mut opts = WriteOptions::default();
         opts.set_sync(self.sync.load(Ordering::Relaxed));
+        let write = self.latest.begin_write(commit.state.latest.keys());
         self.db.write_opt(batch, &opts)?;
+        write.succeeded(commit.state.latest.iter());
         Ok(())
     }
 
@@ -265,7 +270,9 @@ impl Db {
     /// a key of column family `cf`, bypassing every encoding and check.
     #[doc(hidden)]
     pub fn raw_put(&self, cf: &str, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
-        Ok(self.db.put_cf(self.cf(cf), key, value)?)
+        self.db.put_cf(self.cf(cf), key, value)?;
+        self.latest.clear();
+        Ok(())
     }
 
     /// Benchmark support (`procura bench`, on a scratch database): one
@@ -279,7 +286,9 @@ impl Db {
         }
         let mut opts = rocksdb::WriteOptions::default();
         opts.set_sync(true);
-        Ok(self.db.write_opt(batch, &opts)?)
+        self.db.write_opt(batch, &opts)?;
+        self.latest.clear();
+        Ok(())
     }
 
     /// Test support for the tamper tests: the raw bytes under `key` of `cf`.
@@ -327,7 +336,13 @@ impl HasPreimage for Db {
 
 impl StateStore for Db {
     fn latest(&self, key: &[u8]) -> anyhow::Result<Option<Vec<u8>>> {
-        Ok(self.db.get_cf(self.cf(STATE_LATEST), key)?)
+        if let Some(value) = self.latest.get(key) {
+            return Ok(value);
+        }
+        let ticket = self.latest.ticket();
+        let value = self.db.get_cf(self.cf(STATE_LATEST), key)?;
+        self.latest.offer(ticket, key, &value);
+        Ok(value)
     }
 
     fn latest_next(&self, prefix: &[u8], after: Option<&[u8]>) -> anyhow::Result<Option<(Vec<u8>, Vec<u8>)>> {

@@ -24,4 +24,5 @@
 //! fully committed block.
 
 mod db;
+mod latest_cache;
 pub use db::{cf, BlockCommit, Db, RawEntries, StorageError, SCHEMA_VERSION};

@@ -1,0 +1,248 @@
+//! A bounded in-memory cache of `state_latest` point reads, in front of
+//! RocksDB.
+//!
+//! Every transaction reads its sender's account several times (API
+//! admission, the proposer's admission pass, execution) and most contract
+//! calls read keys a recent block wrote. Each of those reads is a RocksDB
+//! point lookup: a walk down a memtable skiplist of every key written since
+//! the last flush, the largest share of a call's storage reads. This cache
+//! answers repeats from a hash map, and remembers absent keys too (a new
+//! bidder's account, a first bid).
+//!
+//! It must never answer with anything but what RocksDB holds, so:
+//! - a block's write ([`LatestCache::begin_write`]) first drops the keys it
+//!   writes, stores nothing while the write runs (readers then see RocksDB's
+//!   atomic batch, never half a block), and stores the new values once the
+//!   write succeeded; a failed write empties the cache;
+//! - a value read from RocksDB is kept only if no write began or ended
+//!   since the read started ([`Ticket`]), so an older value can never land
+//!   over a newer one.
+//!
+//! Bounded like the signature key cache: two generations; when the newer
+//! fills (entries or bytes) it becomes the older and the older is dropped.
+//! Values above [`MAX_VALUE_BYTES`] (contract code) are not kept.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+/// Entries per generation.
+const GENERATION_ENTRIES: usize = 65_536;
+/// Key and value bytes per generation.
+const GENERATION_BYTES: usize = 32 << 20;
+/// Larger values are read from RocksDB each time.
+pub const MAX_VALUE_BYTES: usize = 4096;
+
+type Value = Option<Vec<u8>>;
+
+#[derive(Default)]
+struct Generation {
+    entries: HashMap<Vec<u8>, Value>,
+    bytes: usize,
+}
+
+impl Generation {
+    fn is_full(&self) -> bool {
+        self.entries.len() >= GENERATION_ENTRIES || self.bytes >= GENERATION_BYTES
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    newer: Generation,
+    older: Generation,
+    /// Bumped whenever a write begins or ends.
+    epoch: u64,
+    /// Block writes under way: nothing read from RocksDB is kept meanwhile.
+    writing: usize,
+}
+
+fn weight(key: &[u8], value: &Value) -> usize {
+    key.len() + value.as_ref().map_or(0, Vec::len)
+}
+
+impl Inner {
+    fn remove(&mut self, key: &[u8]) {
+        for generation in [&mut self.newer, &mut self.older] {
+            if let Some(old) = generation.entries.remove(key) {
+                generation.bytes -= weight(key, &old);
+            }
+        }
+    }
+
+    fn insert(&mut self, key: Vec<u8>, value: Value) {
+        self.remove(&key);
+        if value.as_ref().is_some_and(|v| v.len() > MAX_VALUE_BYTES) {
+            return;
+        }
+        if self.newer.is_full() {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.bytes += weight(&key, &value);
+        self.newer.entries.insert(key, value);
+    }
+
+    fn clear(&mut self) {
+        self.newer = Generation::default();
+        self.older = Generation::default();
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct LatestCache(Mutex<Inner>);
+
+/// When a RocksDB read started, for [`LatestCache::offer`].
+pub(crate) struct Ticket(u64);
+
+impl LatestCache {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // The cache holds no invariant a panicking holder could break that
+        // emptying it would not repair.
+        self.0.lock().unwrap_or_else(|poisoned| {
+            let mut inner = poisoned.into_inner();
+            inner.clear();
+            inner
+        })
+    }
+
+    /// The cached value of `key` (`Some(None)`: known to be absent).
+    pub fn get(&self, key: &[u8]) -> Option<Value> {
+        let mut inner = self.lock();
+        if let Some(value) = inner.newer.entries.get(key) {
+            return Some(value.clone());
+        }
+        // A hit in the older generation moves to the newer, so keys in use
+        // survive the next rollover.
+        let value = inner.older.entries.remove(key)?;
+        inner.older.bytes -= weight(key, &value);
+        inner.insert(key.to_vec(), value.clone());
+        Some(value)
+    }
+
+    /// Taken before reading `key` from RocksDB.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.lock().epoch)
+    }
+
+    /// Keeps what RocksDB returned for `key`, unless a write began or ended
+    /// since `ticket` was taken.
+    pub fn offer(&self, ticket: Ticket, key: &[u8], value: &Value) {
+        let mut inner = self.lock();
+        if inner.writing == 0 && inner.epoch == ticket.0 {
+            inner.insert(key.to_vec(), value.clone());
+        }
+    }
+
+    /// Starts a write of `keys`; the guard stores their new values once
+    /// the write succeeded ([`WriteGuard::succeeded`]), and empties the
+    /// cache if it is dropped without.
+    pub fn begin_write<'k>(&self, keys: impl Iterator<Item = &'k Vec<u8>>) -> WriteGuard<'_> {
+        let mut inner = self.lock();
+        inner.epoch += 1;
+        inner.writing += 1;
+        for key in keys {
+            inner.remove(key);
+        }
+        WriteGuard { cache: self, succeeded: false }
+    }
+
+    /// Forgets everything (after a write that bypassed [`Self::begin_write`]).
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.epoch += 1;
+        inner.clear();
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        let inner = self.lock();
+        inner.newer.entries.len() + inner.older.entries.len()
+    }
+}
+
+pub(crate) struct WriteGuard<'a> {
+    cache: &'a LatestCache,
+    succeeded: bool,
+}
+
+impl WriteGuard<'_> {
+    /// The write is durable: its values are what RocksDB now holds.
+    pub fn succeeded<'k>(mut self, writes: impl Iterator<Item = (&'k Vec<u8>, &'k Value)>) {
+        let mut inner = self.cache.lock();
+        for (key, value) in writes {
+            inner.insert(key.clone(), value.clone());
+        }
+        self.succeeded = true;
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        let mut inner = self.cache.lock();
+        inner.epoch += 1;
+        inner.writing -= 1;
+        if !self.succeeded {
+            inner.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(n: u32) -> Vec<u8> {
+        n.to_be_bytes().to_vec()
+    }
+
+    #[test]
+    fn a_read_that_raced_a_write_is_not_kept() {
+        let cache = LatestCache::default();
+        let before_write = cache.ticket();
+        let write = cache.begin_write([k(1)].iter());
+        // Read while the write runs: not kept, whatever it saw.
+        let during = cache.ticket();
+        cache.offer(during, &k(1), &Some(vec![1]));
+        assert_eq!(cache.get(&k(1)), None);
+        write.succeeded([(&k(1), &Some(vec![2]))].into_iter());
+        // Read before the write, offered after it: stale, not kept.
+        cache.offer(before_write, &k(1), &Some(vec![1]));
+        assert_eq!(cache.get(&k(1)), Some(Some(vec![2])));
+        let after = cache.ticket();
+        cache.offer(after, &k(3), &None);
+        assert_eq!(cache.get(&k(3)), Some(None), "absent keys are remembered");
+    }
+
+    #[test]
+    fn a_failed_write_empties_the_cache_and_a_write_replaces_old_values() {
+        let cache = LatestCache::default();
+        let t = cache.ticket();
+        cache.offer(t, &k(1), &Some(vec![1]));
+        let t = cache.ticket();
+        cache.offer(t, &k(2), &Some(vec![2]));
+        cache.begin_write([k(1)].iter()).succeeded([(&k(1), &None)].into_iter());
+        assert_eq!(cache.get(&k(1)), Some(None));
+        assert_eq!(cache.get(&k(2)), Some(Some(vec![2])));
+        drop(cache.begin_write([k(9)].iter()));
+        assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn the_cache_keeps_two_generations_and_skips_large_values() {
+        let cache = LatestCache::default();
+        let n = GENERATION_ENTRIES as u32;
+        for i in 0..2 * n {
+            let t = cache.ticket();
+            cache.offer(t, &k(i), &Some(vec![0]));
+        }
+        assert_eq!(cache.len(), 2 * GENERATION_ENTRIES);
+        // Touching an old key keeps it past the next rollover.
+        assert!(cache.get(&k(0)).is_some());
+        let t = cache.ticket();
+        cache.offer(t, &k(2 * n), &Some(vec![0]));
+        assert!(cache.get(&k(0)).is_some());
+        assert!(cache.get(&k(1)).is_none(), "the oldest generation was dropped");
+        let t = cache.ticket();
+        cache.offer(t, &k(u32::MAX), &Some(vec![0; MAX_VALUE_BYTES + 1]));
+        assert_eq!(cache.get(&k(u32::MAX)), None);
+    }
+}
