@@ -1,4 +1,4 @@
-use crate::latest_cache::LatestCache;
+use crate::latest_cache::{LatestCache, Run};
 use borsh::BorshDeserialize;
 use jmt::storage::{HasPreimage, LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Version};
@@ -346,21 +346,38 @@ impl StateStore for Db {
     }
 
     fn latest_next(&self, prefix: &[u8], after: Option<&[u8]>) -> anyhow::Result<Option<(Vec<u8>, Vec<u8>)>> {
+        if let Some(found) = self.latest.next(prefix, after) {
+            return Ok(found);
+        }
         let start: &[u8] = match after {
             Some(a) if a >= prefix => a,
             _ => prefix,
         };
-        for item in self.db.iterator_cf(self.cf(STATE_LATEST), IteratorMode::From(start, Direction::Forward)) {
+        // Read a run ahead: a contract walking a map asks for the next
+        // entry again and again, and one iterator serves many steps.
+        let ticket = self.latest.ticket();
+        let mut run = Run::new(prefix, after);
+        let mut iter = self.db.iterator_cf(self.cf(STATE_LATEST), IteratorMode::From(start, Direction::Forward));
+        loop {
+            let Some(item) = iter.next() else {
+                run.complete();
+                break;
+            };
             let (k, v) = item?;
             if !k.starts_with(prefix) {
-                return Ok(None);
+                run.complete();
+                break;
             }
             if after.is_some_and(|a| &*k <= a) {
                 continue;
             }
-            return Ok(Some((k.to_vec(), v.to_vec())));
+            if !run.push(&k, &v) {
+                break;
+            }
         }
-        Ok(None)
+        let first = run.first();
+        self.latest.offer_run(ticket, run);
+        Ok(first)
     }
 
     fn version(&self) -> anyhow::Result<Option<Version>> {

@@ -18,6 +18,12 @@
 //!   since the read started ([`Ticket`]), so an older value can never land
 //!   over a newer one.
 //!
+//! Scans get the same treatment: a contract that walks a map (every bid
+//! of a tender, at evaluation and award) asks for one entry at a time, and
+//! each step was a RocksDB iterator built, sought and dropped. A step that
+//! misses reads a [`Run`] ahead with one iterator, and the next steps are
+//! answered from it until a write begins.
+//!
 //! Bounded like the signature key cache: two generations; when the newer
 //! fills (entries or bytes) it becomes the older and the older is dropped.
 //! Values above [`MAX_VALUE_BYTES`] (contract code) are not kept.
@@ -32,7 +38,75 @@ const GENERATION_BYTES: usize = 32 << 20;
 /// Larger values are read from RocksDB each time.
 pub const MAX_VALUE_BYTES: usize = 4096;
 
+/// Entries a scan step reads ahead, and the bound on their bytes.
+const RUN_ENTRIES: usize = 32;
+const RUN_BYTES: usize = 64 << 10;
+/// Scans remembered at once (the newest replace the oldest).
+const RUNS: usize = 16;
+
 type Value = Option<Vec<u8>>;
+type Entry = (Vec<u8>, Vec<u8>);
+
+/// A stretch of `state_latest` as RocksDB held it: every key with `prefix`
+/// after `after` (from the prefix's start if `None`), in order, up to the
+/// last entry's key, and to the prefix's end if `complete`.
+#[derive(Debug)]
+pub(crate) struct Run {
+    prefix: Vec<u8>,
+    after: Option<Vec<u8>>,
+    entries: Vec<Entry>,
+    bytes: usize,
+    complete: bool,
+}
+
+impl Run {
+    /// Starts a run of `prefix` after `after`; [`Run::push`] adds entries.
+    pub fn new(prefix: &[u8], after: Option<&[u8]>) -> Self {
+        Run {
+            prefix: prefix.to_vec(),
+            after: after.map(<[u8]>::to_vec),
+            entries: Vec::new(),
+            bytes: 0,
+            complete: false,
+        }
+    }
+
+    /// Adds the next entry in key order; false once the run is long enough.
+    pub fn push(&mut self, key: &[u8], value: &[u8]) -> bool {
+        self.entries.push((key.to_vec(), value.to_vec()));
+        self.bytes += key.len() + value.len();
+        self.entries.len() < RUN_ENTRIES && self.bytes < RUN_BYTES
+    }
+
+    /// The prefix has no more entries after the last pushed.
+    pub fn complete(&mut self) {
+        self.complete = true;
+    }
+
+    pub fn first(&self) -> Option<Entry> {
+        self.entries.first().cloned()
+    }
+
+    /// The first entry with `prefix` after `after`, if this run covers it
+    /// (`Some(None)`: there is none).
+    fn answer(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<Option<Entry>> {
+        if self.prefix != prefix {
+            return None;
+        }
+        // The query must start where the run covers every key.
+        match (self.after.as_deref(), after) {
+            (Some(_), None) => return None,
+            (Some(start), Some(after)) if after < start => return None,
+            _ => {}
+        }
+        let i = after.map_or(0, |after| self.entries.partition_point(|(k, _)| k.as_slice() <= after));
+        match self.entries.get(i) {
+            Some(entry) => Some(Some(entry.clone())),
+            None if self.complete => Some(None),
+            None => None,
+        }
+    }
+}
 
 #[derive(Default)]
 struct Generation {
@@ -50,6 +124,8 @@ impl Generation {
 struct Inner {
     newer: Generation,
     older: Generation,
+    /// Scans read ahead, newest last.
+    runs: Vec<Run>,
     /// Bumped whenever a write begins or ends.
     epoch: u64,
     /// Block writes under way: nothing read from RocksDB is kept meanwhile.
@@ -84,6 +160,7 @@ impl Inner {
     fn clear(&mut self) {
         self.newer = Generation::default();
         self.older = Generation::default();
+        self.runs.clear();
     }
 }
 
@@ -132,6 +209,24 @@ impl LatestCache {
         }
     }
 
+    /// The first entry with `prefix` after `after`, if a run read ahead
+    /// holds it (`Some(None)`: there is none).
+    pub fn next(&self, prefix: &[u8], after: Option<&[u8]>) -> Option<Option<Entry>> {
+        self.lock().runs.iter().rev().find_map(|run| run.answer(prefix, after))
+    }
+
+    /// Keeps a run read from RocksDB, unless a write began or ended since
+    /// `ticket` was taken.
+    pub fn offer_run(&self, ticket: Ticket, run: Run) {
+        let mut inner = self.lock();
+        if inner.writing == 0 && inner.epoch == ticket.0 {
+            if inner.runs.len() >= RUNS {
+                inner.runs.remove(0);
+            }
+            inner.runs.push(run);
+        }
+    }
+
     /// Starts a write of `keys`; the guard stores their new values once
     /// the write succeeded ([`WriteGuard::succeeded`]), and empties the
     /// cache if it is dropped without.
@@ -139,6 +234,8 @@ impl LatestCache {
         let mut inner = self.lock();
         inner.epoch += 1;
         inner.writing += 1;
+        // A block may add or remove keys inside any run.
+        inner.runs.clear();
         for key in keys {
             inner.remove(key);
         }
@@ -244,5 +341,47 @@ mod tests {
         let t = cache.ticket();
         cache.offer(t, &k(u32::MAX), &Some(vec![0; MAX_VALUE_BYTES + 1]));
         assert_eq!(cache.get(&k(u32::MAX)), None);
+    }
+
+    fn run(prefix: &[u8], after: Option<&[u8]>, keys: &[&[u8]], complete: bool) -> Run {
+        let mut run = Run::new(prefix, after);
+        for key in keys {
+            run.push(key, b"v");
+        }
+        if complete {
+            run.complete();
+        }
+        run
+    }
+
+    #[test]
+    fn a_run_answers_only_inside_what_it_covers() {
+        let entry = |k: &[u8]| Some(Some((k.to_vec(), b"v".to_vec())));
+        let part = run(b"p/", Some(b"p/b"), &[b"p/c", b"p/e"], false);
+        assert_eq!(part.answer(b"p/", Some(b"p/b")), entry(b"p/c"));
+        assert_eq!(part.answer(b"p/", Some(b"p/d")), entry(b"p/e"), "a cursor between keys");
+        assert_eq!(part.answer(b"p/", Some(b"p/a")), None, "before the run's start");
+        assert_eq!(part.answer(b"p/", None), None, "from the prefix's start");
+        assert_eq!(part.answer(b"p/", Some(b"p/e")), None, "past its end, the prefix may go on");
+        assert_eq!(part.answer(b"q/", Some(b"p/b")), None, "another prefix");
+        let whole = run(b"p/", None, &[b"p/c"], true);
+        assert_eq!(whole.answer(b"p/", None), entry(b"p/c"));
+        assert_eq!(whole.answer(b"p/", Some(b"o")), entry(b"p/c"), "a cursor before the prefix");
+        assert_eq!(whole.answer(b"p/", Some(b"p/c")), Some(None), "the prefix ends there");
+    }
+
+    #[test]
+    fn a_run_that_raced_a_write_is_not_kept_and_a_write_drops_runs() {
+        let cache = LatestCache::default();
+        let before_write = cache.ticket();
+        cache.begin_write([k(1)].iter()).succeeded([(&k(1), &None)].into_iter());
+        cache.offer_run(before_write, run(b"p/", None, &[b"p/a"], true));
+        assert_eq!(cache.next(b"p/", None), None, "read before the write, offered after");
+        let t = cache.ticket();
+        cache.offer_run(t, run(b"p/", None, &[b"p/a"], true));
+        assert!(cache.next(b"p/", None).is_some());
+        let write = cache.begin_write([k(2)].iter());
+        assert_eq!(cache.next(b"p/", None), None, "a write may change any run");
+        drop(write);
     }
 }

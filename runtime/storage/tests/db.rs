@@ -116,3 +116,59 @@ fn repeated_reads_follow_every_write() {
     check(&db);
     assert_eq!(db.latest(b"a").unwrap(), Some(b"tampered".to_vec()));
 }
+
+/// A scan of `prefix` one entry at a time, as a contract walks a map.
+fn walk(db: &Db, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    while let Some(entry) = db.latest_next(prefix, out.last().map(|(k, _)| k.as_slice())).unwrap() {
+        out.push(entry);
+    }
+    out
+}
+
+fn raw_entries(db: &Db, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    db.entries("state_latest")
+        .map(|e| e.unwrap())
+        .filter(|(k, _)| k.starts_with(prefix))
+        .map(|(k, v)| (k.to_vec(), v.to_vec()))
+        .collect()
+}
+
+/// Scans are read ahead and answered from memory (see `latest_cache`):
+/// every step, from any cursor, must still return exactly what RocksDB
+/// holds, through writes that add, change and remove keys inside a run.
+#[test]
+fn scans_follow_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path()).unwrap();
+    let key = |i: u32| format!("m/{i:03}").into_bytes();
+    let commit = |h: u64, changes: BTreeMap<Vec<u8>, Option<Vec<u8>>>| {
+        let update = compute_update(&db, h, changes).unwrap();
+        db.commit_block(BlockCommit { block: &block(h, update.root), receipts: &[], state: &update }).unwrap();
+    };
+    let check = |db: &Db| {
+        let raw = raw_entries(db, b"m/");
+        assert_eq!(walk(db, b"m/"), raw);
+        assert_eq!(walk(db, b"m/"), raw, "again, from what was read ahead");
+        // From cursors that are not keys, and from before the prefix.
+        for cursor in [&b"m/0405"[..], b"m/", b"l", b"m/999"] {
+            let expected = raw.iter().find(|(k, _)| k.as_slice() > cursor).cloned();
+            assert_eq!(db.latest_next(b"m/", Some(cursor)).unwrap(), expected, "{cursor:?}");
+        }
+        assert_eq!(db.latest_next(b"n/", None).unwrap(), None);
+    };
+    commit(0, (0..100).map(|i| (key(i * 2), Some(vec![i as u8]))).collect());
+    check(&db);
+    // Start a walk, then a block adds a key just ahead of it and removes
+    // the one after: the walk goes on through the new state.
+    assert_eq!(db.latest_next(b"m/", None).unwrap().unwrap().0, key(0));
+    let mut changes: BTreeMap<_, _> = [(key(1), Some(b"new".to_vec())), (key(2), None)].into();
+    changes.extend((50..60).map(|i| (key(i * 2), Some(b"changed".to_vec()))));
+    commit(1, changes);
+    assert_eq!(db.latest_next(b"m/", Some(&key(0))).unwrap(), Some((key(1), b"new".to_vec())));
+    assert_eq!(db.latest_next(b"m/", Some(&key(1))).unwrap().unwrap().0, key(4));
+    check(&db);
+    commit(2, (0..200).map(|i| (key(i), None)).collect());
+    check(&db);
+    assert!(walk(&db, b"m/").is_empty());
+}

@@ -537,7 +537,9 @@ impl<'a> ChainState<'a> {
 
 impl TreeReader for ChainState<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        for top in self.layers() {
+        // A node's key carries the version that created it, so only the
+        // block of that version can hold it.
+        for top in self.layers().filter(|top| top.version() == node_key.version()) {
             if let Some(node) = top.tree()?.tree.node_batch.nodes().get(node_key) {
                 return Ok(Some(node.clone()));
             }
