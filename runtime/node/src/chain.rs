@@ -7,6 +7,7 @@
 //! `commit_behind` and `apply_behind` write on that thread as well
 //! (`write_behind.rs`).
 
+mod key_filter;
 mod write_behind;
 
 pub use write_behind::{ChainState, Written};

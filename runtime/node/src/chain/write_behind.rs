@@ -16,6 +16,7 @@
 //! database before the write is done, so nothing is reported committed
 //! before it is durable; the next commit or [`Chain::flush`] waits for it.
 
+use super::key_filter::{key_hash, KeyFilter};
 use super::{same_root, Chain};
 use ed25519_dalek::SigningKey;
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader};
@@ -44,7 +45,14 @@ type Slot<T> = Arc<OnceLock<Result<T, String>>>;
 
 /// The state a block in flight leaves behind.
 #[derive(Clone)]
-pub(super) enum Top {
+pub(super) struct Top {
+    layer: Layer,
+    /// The keys it writes, once its commit thread has hashed them.
+    filter: Arc<OnceLock<KeyFilter>>,
+}
+
+#[derive(Clone)]
+enum Layer {
     /// Built or checked here: its whole update (writes and tree) is known.
     Computed(Arc<StateUpdate>),
     /// Checked but for its state root, which the commit thread computes
@@ -54,25 +62,48 @@ pub(super) enum Top {
 }
 
 impl Top {
+    fn computed(update: Arc<StateUpdate>) -> Self {
+        Top { layer: Layer::Computed(update), filter: Arc::default() }
+    }
+
+    fn rooting(version: Version, writes: Arc<Writes>, update: TreeSlot) -> Self {
+        Top { layer: Layer::Rooting { version, writes, update }, filter: Arc::default() }
+    }
+
     fn version(&self) -> Version {
-        match self {
-            Top::Computed(update) => update.version,
-            Top::Rooting { version, .. } => *version,
+        match &self.layer {
+            Layer::Computed(update) => update.version,
+            Layer::Rooting { version, .. } => *version,
         }
     }
 
     fn writes(&self) -> &Writes {
-        match self {
-            Top::Computed(update) => &update.latest,
-            Top::Rooting { writes, .. } => writes,
+        match &self.layer {
+            Layer::Computed(update) => &update.latest,
+            Layer::Rooting { writes, .. } => writes,
         }
+    }
+
+    /// Hashes the keys the block writes, for readers to skip it quickly
+    /// (see [`KeyFilter`]); its commit thread does this first.
+    fn build_filter(&self) {
+        self.filter.get_or_init(|| KeyFilter::new(self.writes().keys()));
+    }
+
+    /// The value the block writes under `key` (hashed to `hash`), if it
+    /// writes one: `Some(None)` for a removal.
+    fn written(&self, key: &[u8], hash: u64) -> Option<&Option<Vec<u8>>> {
+        if self.filter.get().is_some_and(|filter| !filter.may_hold(hash)) {
+            return None;
+        }
+        self.writes().get(key)
     }
 
     /// The block's tree update; waits for the commit thread to compute it.
     fn tree(&self) -> anyhow::Result<&StateUpdate> {
-        match self {
-            Top::Computed(update) => Ok(update),
-            Top::Rooting { version, update, .. } => match update.wait() {
+        match &self.layer {
+            Layer::Computed(update) => Ok(update),
+            Layer::Rooting { version, update, .. } => match update.wait() {
                 Ok(update) => Ok(update),
                 Err(e) => anyhow::bail!("block {version}: the state tree update failed: {e}"),
             },
@@ -148,19 +179,20 @@ pub(super) struct Unsealed {
 impl InFlight {
     /// Writes a block whose state update is computed.
     pub fn start(db: &Arc<Db>, block: &Block, receipts: &[Receipt], update: StateUpdate, parent: BlockHeader) -> Self {
-        let update = Arc::new(update);
-        let (db, owned, receipts, written) = (db.clone(), block.clone(), receipts.to_vec(), update.clone());
+        let top = Top::computed(Arc::new(update));
+        let (db, owned, receipts, behind) = (db.clone(), block.clone(), receipts.to_vec(), top.clone());
         let height = block.height();
         let durable: Slot<()> = Arc::new(OnceLock::new());
         let writer = spawn(durable.clone(), move || {
-            let write = write_block(&db, &owned, &receipts, &written)?;
+            behind.build_filter();
+            let write = write_block(&db, &owned, &receipts, behind.tree()?)?;
             Ok(Written { write, ..Written::default() })
         });
         InFlight {
             height,
             time: block.header.header.timestamp,
             parent,
-            top: Top::Computed(update),
+            top,
             txs: tx_hashes(block),
             vouched: None,
             sealing: false,
@@ -247,10 +279,13 @@ impl InFlight {
         let writes = Arc::new(writes);
         let (slot, vouched, durable): (TreeSlot, Slot<BlockHeader>, Slot<()>) =
             (Arc::new(OnceLock::new()), Arc::new(OnceLock::new()), Arc::new(OnceLock::new()));
-        let (db, changes, filled, checked) = (db.clone(), writes.clone(), slot.clone(), vouched.clone());
+        let top = Top::rooting(version, writes.clone(), slot.clone());
+        let (db, changes, filled, checked, behind) =
+            (db.clone(), writes.clone(), slot.clone(), vouched.clone(), top.clone());
         let writer = spawn(durable.clone(), move || {
             // Whatever happens here, a block waiting to build on this one is woken.
             let _wake = WakeOnDrop(checked.clone());
+            behind.build_filter();
             let started = Instant::now();
             let update = update_tree_for_readers(&through(&db, &below), version, &changes, filled)?;
             let tree = started.elapsed();
@@ -260,7 +295,6 @@ impl InFlight {
             let write = write_block(&db, &block, &receipts, &update)?;
             Ok(Written { tree, write, sealed: sealing.then_some(block) })
         });
-        let top = Top::Rooting { version, writes, update: slot };
         InFlight { height: version, time, parent, top, txs, vouched: Some(vouched), sealing, durable, writer }
     }
 
@@ -564,8 +598,9 @@ impl TreeReader for ChainState<'_> {
 
 impl StateStore for ChainState<'_> {
     fn latest(&self, key: &[u8]) -> anyhow::Result<Option<Vec<u8>>> {
+        let hash = if self.tops.iter().any(Option::is_some) { key_hash(key) } else { 0 };
         for top in self.layers() {
-            if let Some(value) = top.writes().get(key) {
+            if let Some(value) = top.written(key, hash) {
                 return Ok(value.clone());
             }
         }
@@ -647,8 +682,9 @@ mod tests {
                 slot.set(Ok(update)).unwrap();
             })
         };
-        let tops = [Top::Rooting { version: 1, writes: Arc::new(block_1), update: slot }, Top::Computed(in_flight)];
-        for top in &tops {
+        let tops = [Top::rooting(1, Arc::new(block_1), slot), Top::computed(in_flight)];
+        // Each without its key filter, then with it.
+        for top in tops.iter().chain(&tops) {
             let through = ChainState { db: &base, tops: [Some(top), None] };
             assert_eq!(scan(&base, b"s/").len(), 3, "the base does not hold block 1");
             for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "t/x", "t/y"] {
@@ -658,6 +694,7 @@ mod tests {
                 assert_eq!(scan(&through, prefix), scan(&flat, prefix), "{prefix:?}");
             }
             assert_eq!(through.version().unwrap(), Some(1));
+            top.build_filter();
             // Inserts only (the batch path), then with a removal (one key at a time).
             for next in
                 [writes(&[("s/f", Some("6")), ("s/a", Some("11"))]), writes(&[("s/c", None), ("s/g", Some("7"))])]
@@ -690,7 +727,9 @@ mod tests {
             compute_update(&flat, 2, writes(&[("s/b", Some("22")), ("s/c", None), ("s/a", Some("11"))])).unwrap(),
         );
         commit(&flat, &block_2);
-        let (older, newer) = (Top::Computed(block_1), Top::Computed(block_2));
+        let (older, newer) = (Top::computed(block_1), Top::computed(block_2));
+        // One with its key filter, one without.
+        newer.build_filter();
         let through = ChainState { db: &base, tops: [Some(&newer), Some(&older)] };
         for key in ["s/a", "s/b", "s/c", "s/d", "s/e", "s/f"] {
             assert_eq!(through.latest(key.as_bytes()).unwrap(), flat.latest(key.as_bytes()).unwrap(), "{key}");
@@ -714,7 +753,7 @@ mod tests {
         let db = Db::open(dir.path()).unwrap();
         let slot = Arc::new(OnceLock::new());
         drop(WakeOnDrop(slot.clone()));
-        let top = Top::Rooting { version: 3, writes: Arc::new(writes(&[("s/a", Some("1"))])), update: slot };
+        let top = Top::rooting(3, Arc::new(writes(&[("s/a", Some("1"))])), slot);
         let through = ChainState { db: &db, tops: [Some(&top), None] };
         assert_eq!(through.latest(b"s/a").unwrap(), Some(b"1".to_vec()), "writes are readable at once");
         let err = compute_update(&through, 4, writes(&[("s/b", Some("2"))])).unwrap_err();
