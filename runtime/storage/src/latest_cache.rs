@@ -26,7 +26,8 @@
 //!
 //! Bounded like the signature key cache: two generations; when the newer
 //! fills (entries or bytes) it becomes the older and the older is dropped.
-//! Values above [`MAX_VALUE_BYTES`] (contract code) are not kept.
+//! Values above [`MAX_VALUE_BYTES`] (contract code) are not kept. At most
+//! [`RUNS`] runs are kept, each of at most [`RUN_ENTRIES`] entries.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -137,6 +138,12 @@ fn weight(key: &[u8], value: &Value) -> usize {
 }
 
 impl Inner {
+    /// Whether no write began or ended since `ticket` was taken, and none
+    /// is under way: what RocksDB returned since then is still what it holds.
+    fn unchanged_since(&self, ticket: &Ticket) -> bool {
+        self.writing == 0 && self.epoch == ticket.0
+    }
+
     fn remove(&mut self, key: &[u8]) {
         for generation in [&mut self.newer, &mut self.older] {
             if let Some(old) = generation.entries.remove(key) {
@@ -204,7 +211,7 @@ impl LatestCache {
     /// since `ticket` was taken.
     pub fn offer(&self, ticket: Ticket, key: &[u8], value: &Value) {
         let mut inner = self.lock();
-        if inner.writing == 0 && inner.epoch == ticket.0 {
+        if inner.unchanged_since(&ticket) {
             inner.insert(key.to_vec(), value.clone());
         }
     }
@@ -219,7 +226,7 @@ impl LatestCache {
     /// `ticket` was taken.
     pub fn offer_run(&self, ticket: Ticket, run: Run) {
         let mut inner = self.lock();
-        if inner.writing == 0 && inner.epoch == ticket.0 {
+        if inner.unchanged_since(&ticket) {
             if inner.runs.len() >= RUNS {
                 inner.runs.remove(0);
             }
