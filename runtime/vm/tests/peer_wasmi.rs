@@ -3,7 +3,7 @@
 //! every step, failing steps included. Gas is printed, not compared: wasmi
 //! meters instructions with its own fuel.
 //!
-//!   cargo test -p procura-vm --features peer-wasmi --test peer_wasmi -- --nocapture
+//!   cargo test --workspace --features procura-vm/peer-wasmi --test peer_wasmi -- --nocapture
 #![cfg(feature = "peer-wasmi")]
 
 use procura_primitives::Address;
